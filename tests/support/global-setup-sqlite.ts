@@ -1,0 +1,1 @@
+export { setupSqlite as default } from "./global-setup";
