@@ -47,7 +47,7 @@ export default defineConfig({
         test: {
           ...common,
           name: "postgresql",
-          include: ["app/**/*.db.test.ts", "tests/integration/**/*.db.test.ts"],
+          include: ["app/**/*.db.test.ts", "tests/integration/**/*.db.test.ts", "tests/integration/**/*.pg.test.ts"],
           globalSetup: ["tests/support/global-setup-postgresql.ts"],
           setupFiles: [...common.setupFiles, "tests/support/setup-db.ts"],
           env: {

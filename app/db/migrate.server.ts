@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig, Dialect } from "./config.server";
 import { openSqlite } from "./sqlite.server";
@@ -60,22 +60,35 @@ function migrateSqliteConnection(db: Database.Database, migrations: Migration[])
   const applied = new Map(rows.map((r) => [r.name, r.checksum]));
   checkHistory(migrations, applied);
   const done: string[] = [];
-  for (const migration of migrations) {
-    if (applied.has(migration.name)) continue;
-    // IMMEDIATE takes the write lock first, so two processes starting together apply each
-    // migration once: the second waits, then sees it recorded and skips it.
-    const apply = db.transaction(() => {
-      const again = db.prepare(`SELECT 1 FROM "_lane_migrations" WHERE "name" = ?`).get(migration.name);
-      if (again) return false;
-      db.exec(migration.sql);
-      db.prepare(`INSERT INTO "_lane_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`).run(
-        migration.name,
-        migration.checksum,
-        new Date().toISOString(),
-      );
-      return true;
-    });
-    if (apply.immediate()) done.push(migration.name);
+  // Prisma's SQLite migrations rebuild tables (create copy, DROP, rename). With foreign keys
+  // on, that DROP would fire ON DELETE actions on the rows that point at the table (e.g.
+  // clear every account's unit scope). The PRAGMA is ignored inside a transaction, so it is
+  // switched off around it, and the foreign keys are checked before committing instead.
+  db.pragma("foreign_keys = OFF");
+  try {
+    for (const migration of migrations) {
+      if (applied.has(migration.name)) continue;
+      // IMMEDIATE takes the write lock first, so two processes starting together apply each
+      // migration once: the second waits, then sees it recorded and skips it.
+      const apply = db.transaction(() => {
+        const again = db.prepare(`SELECT 1 FROM "_lane_migrations" WHERE "name" = ?`).get(migration.name);
+        if (again) return false;
+        db.exec(migration.sql);
+        const broken = db.prepare("PRAGMA foreign_key_check").all();
+        if (broken.length > 0) {
+          throw new MigrationError(`Migration ${migration.name} leaves ${broken.length} broken foreign key(s)`);
+        }
+        db.prepare(`INSERT INTO "_lane_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`).run(
+          migration.name,
+          migration.checksum,
+          new Date().toISOString(),
+        );
+        return true;
+      });
+      if (apply.immediate()) done.push(migration.name);
+    }
+  } finally {
+    db.pragma("foreign_keys = ON");
   }
   return { applied: done, alreadyApplied: migrations.length - done.length };
 }

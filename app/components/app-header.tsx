@@ -1,0 +1,69 @@
+import { Form, NavLink, useLocation } from "@remix-run/react";
+import type { Role } from "~/auth/roles";
+import { useT } from "~/i18n/i18n";
+import type { MessageKey } from "~/i18n/zh-CN";
+
+type HeaderUser = { displayName: string; role: Role } | null;
+
+const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
+  learner: [{ to: "/my", label: "nav.myLearning" }],
+  trainer: [{ to: "/trainer", label: "nav.trainer" }],
+  hr: [
+    { to: "/hr", label: "nav.hr" },
+    { to: "/hr/people", label: "nav.people" },
+  ],
+  admin: [
+    { to: "/admin", label: "nav.admin" },
+    { to: "/admin/users", label: "nav.users" },
+    { to: "/hr", label: "nav.hr" },
+    { to: "/hr/people", label: "nav.people" },
+  ],
+};
+
+export function AppHeader({ user }: { user: HeaderUser }) {
+  const { t, locale } = useT();
+  const location = useLocation();
+  const back = location.pathname + location.search;
+  return (
+    <header className="app-header">
+      <div className="app-header__bar">
+        <a className="brand" href="/">
+          {t("app.name")}
+        </a>
+        <Form method="post" action="/locale" className="locale-switch" aria-label={t("nav.language")}>
+          <input type="hidden" name="redirectTo" value={back} />
+          <button type="submit" name="locale" value="zh-CN" aria-pressed={locale === "zh-CN"} lang="zh-CN">
+            中文
+          </button>
+          <button type="submit" name="locale" value="en" aria-pressed={locale === "en"} lang="en">
+            English
+          </button>
+        </Form>
+      </div>
+      {user ? (
+        <nav className="app-nav" aria-label={t("nav.main")}>
+          <ul>
+            {NAV[user.role].map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end>
+                  {t(item.label)}
+                </NavLink>
+              </li>
+            ))}
+            <li>
+              <NavLink to="/account/password">{t("nav.account")}</NavLink>
+            </li>
+          </ul>
+          <div className="app-nav__user">
+            <span className="muted">{t("nav.signedInAs", { name: user.displayName, role: t(`roles.${user.role}`) })}</span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">
+                {t("nav.signOut")}
+              </button>
+            </Form>
+          </div>
+        </nav>
+      ) : null}
+    </header>
+  );
+}

@@ -1,0 +1,80 @@
+// Client-safe translation and formatting. The server picks the locale (i18n.server.ts);
+// the root loader sends that locale's dictionary to the browser; useT() reads it.
+import { useRouteLoaderData } from "@remix-run/react";
+import { en } from "./en";
+import { zhCN, type MessageKey } from "./zh-CN";
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+/** Dates are shown in Shanghai time whatever the server's or browser's zone. */
+export const TIME_ZONE = "Asia/Shanghai";
+
+export type { MessageKey };
+export type Params = Record<string, string | number>;
+export type Dictionary = Record<MessageKey, string>;
+
+const dictionaries: Record<Locale, Dictionary> = { "zh-CN": zhCN, en };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+export function isMessageKey(value: unknown): value is MessageKey {
+  return typeof value === "string" && value in zhCN;
+}
+
+export function dictionaryFor(locale: Locale): Dictionary {
+  return dictionaries[locale];
+}
+
+function interpolate(template: string, params?: Params) {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export type Translate = (key: MessageKey, params?: Params) => string;
+
+export function translator(locale: Locale): Translate {
+  const dictionary = dictionaries[locale];
+  return (key, params) => interpolate(dictionary[key] ?? key, params);
+}
+
+export function formatDate(locale: Locale, value: Date | string, options?: Intl.DateTimeFormatOptions) {
+  return new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: "medium", ...options }).format(
+    new Date(value),
+  );
+}
+
+export function formatDateTime(locale: Locale, value: Date | string) {
+  return formatDate(locale, value, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function formatNumber(locale: Locale, value: number, options?: Intl.NumberFormatOptions) {
+  return new Intl.NumberFormat(locale, options).format(value);
+}
+
+/** Centipoints (integers, see docs/data-model.md) as a localised number of points. */
+export function formatPoints(locale: Locale, centipoints: number) {
+  return formatNumber(locale, centipoints / 100, { maximumFractionDigits: 2 });
+}
+
+export type I18nData = { locale: Locale; messages: Dictionary };
+
+/** Translation in components: `const { t, locale } = useT()`. */
+export function useT() {
+  const data = useRouteLoaderData("root") as { i18n?: I18nData } | undefined;
+  const locale = data?.i18n?.locale ?? DEFAULT_LOCALE;
+  const messages = data?.i18n?.messages ?? dictionaries[locale];
+  const t: Translate = (key, params) => interpolate(messages[key] ?? key, params);
+  return {
+    t,
+    locale,
+    date: (value: Date | string, options?: Intl.DateTimeFormatOptions) => formatDate(locale, value, options),
+    dateTime: (value: Date | string) => formatDateTime(locale, value),
+    number: (value: number, options?: Intl.NumberFormatOptions) => formatNumber(locale, value, options),
+    points: (centipoints: number) => formatPoints(locale, centipoints),
+  };
+}
