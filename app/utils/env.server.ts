@@ -50,7 +50,7 @@ function sessionSecretFor(database: DatabaseConfig, given: string | undefined, d
   return secret;
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
