@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           ...common,
           name: "unit",
-          include: ["app/**/*.test.{ts,tsx}", "tests/unit/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["app/**/*.test.{ts,tsx}", "server/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: ["**/*.db.test.ts", "**/node_modules/**"],
           env: { NODE_ENV: "test", BCRYPT_COST: "4", SESSION_SECRET: "test-secret-test-secret-test-secret!" },
         },

@@ -14,6 +14,7 @@ import { env, EnvError } from "../app/utils/env.server";
 import { closeDb, getDb } from "../app/utils/db.server";
 import { logger } from "../app/utils/logger.server";
 import { runWithRequestContext } from "../app/utils/request-context.server";
+import { isCrossSiteWrite } from "./same-origin";
 import { withStartupLock } from "./startup-lock";
 import { seedDemoIfEmpty } from "./seed-on-start";
 
@@ -66,6 +67,16 @@ async function main() {
       );
     });
     runWithRequestContext({ requestId, ip: req.ip ?? null }, () => next());
+  });
+
+  app.use((req, res, next) => {
+    const ownOrigin = `${req.protocol}://${req.get("host")}`;
+    if (isCrossSiteWrite({ method: req.method, ownOrigin, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site") })) {
+      logger.warn({ method: req.method, path: req.path, origin: req.get("origin") }, "cross-site write refused");
+      res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝 / Cross-site request refused");
+      return;
+    }
+    next();
   });
 
   // Fingerprinted assets never change; everything else in public/ may.
