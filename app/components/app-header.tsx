@@ -6,17 +6,25 @@ import type { MessageKey } from "~/i18n/zh-CN";
 type HeaderUser = { displayName: string; role: Role } | null;
 
 const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
-  learner: [{ to: "/my", label: "nav.myLearning" }],
-  trainer: [{ to: "/trainer", label: "nav.trainer" }],
+  learner: [
+    { to: "/my", label: "nav.myLearning" },
+    { to: "/catalogue", label: "nav.catalogue" },
+  ],
+  trainer: [
+    { to: "/trainer", label: "nav.trainer" },
+    { to: "/catalogue", label: "nav.catalogue" },
+  ],
   hr: [
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
+    { to: "/catalogue", label: "nav.catalogue" },
   ],
   admin: [
     { to: "/admin", label: "nav.admin" },
     { to: "/admin/users", label: "nav.users" },
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
+    { to: "/catalogue", label: "nav.catalogue" },
   ],
 };
 

@@ -9,6 +9,7 @@ export const coreEn: Record<keyof typeof coreZh, string> = {
   "nav.main": "Main navigation",
   "nav.home": "Home",
   "nav.myLearning": "My learning",
+  "nav.catalogue": "Catalogue",
   "nav.trainer": "Teaching",
   "nav.hr": "HR desk",
   "nav.people": "People",

@@ -8,6 +8,7 @@ export const coreZh = {
   "nav.main": "主导航",
   "nav.home": "首页",
   "nav.myLearning": "我的学习",
+  "nav.catalogue": "课程目录",
   "nav.trainer": "教学工作台",
   "nav.hr": "人事工作台",
   "nav.people": "人员",
