@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { logger } from "~/utils/logger.server";
@@ -10,6 +10,8 @@ const ABORT_DELAY = 5_000;
 
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  // A 404 for an unknown URL is the visitor's problem, not ours: the request log has it.
+  if (isRouteErrorResponse(error) && error.status === 404) return;
   logger.error({ err: error, url: request.url, method: request.method }, "unhandled error in a loader or action");
 };
 

@@ -18,7 +18,10 @@ import { isDemoInstall } from "~/org/settings.server";
 import { requestContext } from "~/utils/request-context.server";
 import appStyles from "~/styles/app.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: appStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: appStyles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export const meta: MetaFunction = () => [{ title: "小巷学院 Lane Academy" }];
 

@@ -7,8 +7,8 @@ import { ensureDemoSeeded } from "../app/seed/demo.server";
 /** A fresh database gets the demo (SEED_DEMO=auto, the default); SEED_DEMO=never skips it. */
 export async function seedDemoIfEmpty(db: Db, config: Env) {
   if (config.SEED_DEMO === "never") return;
-  const seeded = await ensureDemoSeeded(db, {
+  await ensureDemoSeeded(db, {
     passwordHash: () => bcrypt.hash("lane-demo", config.BCRYPT_COST),
+    log: (message) => logger.info(message),
   });
-  if (seeded) logger.info("demo data seeded into the empty database");
 }

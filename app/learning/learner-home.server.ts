@@ -43,16 +43,27 @@ export async function loadLearnerHome(personId: number, year: number, now = new 
       where: { personId, creditYear: year },
       orderBy: { createdAt: "desc" },
       take: 8,
-      select: { id: true, amount: true, category: true, sourceType: true, note: true, createdAt: true },
+      select: { id: true, amount: true, category: true, sourceType: true, note: true, offeringId: true, createdAt: true },
     }),
   ]);
-  const waitlistPositions = await waitlistPositionsFor(upcoming);
+  const [waitlistPositions, sources] = await Promise.all([waitlistPositionsFor(upcoming), offeringTitles(recent)]);
   return {
     person,
     status,
     upcoming: upcoming.map((e) => ({ ...e, waitlistPosition: waitlistPositions.get(e.id) ?? null })),
-    recent,
+    recent: recent.map((entry) => ({ ...entry, course: entry.offeringId ? (sources.get(entry.offeringId) ?? null) : null })),
   };
+}
+
+/** The course behind each credit, so the learner sees where their points came from. */
+async function offeringTitles(entries: { offeringId: number | null }[]) {
+  const ids = [...new Set(entries.map((e) => e.offeringId).filter((id): id is number => id !== null))];
+  if (ids.length === 0) return new Map<number, { titleZh: string; titleEn: string }>();
+  const offerings = await db.offering.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, course: { select: { titleZh: true, titleEn: true } } },
+  });
+  return new Map(offerings.map((o) => [o.id, o.course]));
 }
 
 /** Position = 1 + the number of people still waiting who arrived earlier. */

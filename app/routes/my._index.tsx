@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { CreditStatusReasons } from "~/components/credit-status-reasons";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ProgressBar } from "~/components/progress-bar";
 import { useT } from "~/i18n/i18n";
@@ -52,6 +53,7 @@ export default function LearnerHome() {
         <p className={status.met ? "badge badge--ok" : "badge badge--todo"}>
           {status.met ? t("home.learner.met") : t("home.learner.notMet")}
         </p>
+        <CreditStatusReasons status={status} />
       </section>
 
       <section className="card" aria-labelledby="upcoming-title">
@@ -88,8 +90,11 @@ export default function LearnerHome() {
                 <span className={entry.amount < 0 ? "amount amount--negative" : "amount"}>
                   {t("common.points", { points: points(entry.amount) })}
                 </span>{" "}
+                <span>{t(`credits.category.${entry.category}` as MessageKey)}</span>{" "}
                 <span className="muted">
-                  {entry.note} · {date(entry.createdAt)}
+                  {[entry.course ? (locale === "en" ? entry.course.titleEn : entry.course.titleZh) : entry.note, date(entry.createdAt)]
+                    .filter(Boolean)
+                    .join(" · ")}
                 </span>
               </li>
             ))}

@@ -27,4 +27,15 @@ export const creditsEn: Record<keyof typeof creditsZh, string> = {
   "policy.errors.hourRuleStep": "Hours must be multiples of 0.5",
   "policy.errors.absenceFraction": "The absence limit must be a fraction between 0 and 1",
   "policy.errors.invalidJson": "The policy data is malformed",
+
+  "ledger.errors.invalidAmount": "The credit amount is not valid",
+  "ledger.errors.invalidCategory": "The credit category is not valid",
+  "ledger.errors.invalidSourceKey": "The credit source is not valid",
+  "ledger.errors.competencySumMismatch": "The competency shares do not add up to the amount",
+  "ledger.errors.duplicateCompetency": "A competency appears twice",
+  "ledger.errors.sourceKeyConflict": "This source already has a different credit entry",
+  "ledger.errors.entryNotFound": "No such credit entry",
+  "ledger.errors.cannotReverseReversal": "A reversal cannot itself be reversed",
+  "ledger.errors.reasonRequired": "A reason is required",
+  "ledger.errors.invalidWeights": "The competency weights are not valid",
 };

@@ -27,4 +27,15 @@ export const creditsZh = {
   "policy.errors.hourRuleStep": "学时须为 0.5 的倍数",
   "policy.errors.absenceFraction": "缺勤上限须为 0 到 1 之间的分数",
   "policy.errors.invalidJson": "政策数据格式不正确",
+
+  "ledger.errors.invalidAmount": "学分数额无效",
+  "ledger.errors.invalidCategory": "学分类别无效",
+  "ledger.errors.invalidSourceKey": "学分来源标识无效",
+  "ledger.errors.competencySumMismatch": "各素养分配之和与学分总额不一致",
+  "ledger.errors.duplicateCompetency": "同一素养重复分配",
+  "ledger.errors.sourceKeyConflict": "该来源已记过不同内容的学分",
+  "ledger.errors.entryNotFound": "找不到该学分记录",
+  "ledger.errors.cannotReverseReversal": "冲销记录不能再被冲销",
+  "ledger.errors.reasonRequired": "请填写原因",
+  "ledger.errors.invalidWeights": "素养权重无效",
 } as const;
