@@ -6,7 +6,7 @@ import { rmSync } from "node:fs";
 import bcrypt from "bcryptjs";
 import { redactDatabaseUrl } from "~/db/config.server";
 import { migrate } from "~/db/migrate.server";
-import { DEMO_PASSWORD, DEMO_USERNAMES, seedDemo } from "~/seed/demo.server";
+import { DEMO_PASSWORD, DEMO_USERNAMES, isEmptyDatabase, seedDemo } from "~/seed/demo.server";
 import { closeDb, getDb } from "~/utils/db.server";
 import { env, EnvError } from "~/utils/env.server";
 
@@ -45,7 +45,7 @@ async function main() {
   if (migrated.applied.length) console.log(`seed: applied migrations ${migrated.applied.join(", ")}`);
 
   const db = getDb();
-  if ((await db.unit.count()) > 0) {
+  if (!(await isEmptyDatabase(db))) {
     console.log(`seed: ${where} already has data; nothing seeded (use --reset on SQLite to start over)`);
     return;
   }

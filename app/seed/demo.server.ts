@@ -681,6 +681,15 @@ async function countRows(tx: DbTx, year: number): Promise<Omit<SeedSummary, "mil
 export class DemoSeedError extends Error {}
 
 /**
+ * Empty = no units and no accounts. An install whose operator already ran admin:create is a
+ * real one being set up: demo people must never appear in it.
+ */
+export async function isEmptyDatabase(client: DbTx): Promise<boolean> {
+  const [units, users] = await Promise.all([client.unit.count(), client.user.count()]);
+  return units === 0 && users === 0;
+}
+
+/**
  * Fills an empty database with a realistic, deterministic Changning demo: units, people,
  * accounts, the framework and catalogue, three years of classes and credits, a boot camp
  * and appraisals. Everything happens in one transaction: a failure leaves the database empty.
@@ -692,7 +701,7 @@ export async function seedDemo(db: Db, options: { passwordHash: string; now?: Da
   const year = shanghaiYear(now);
   const summary = await db.$transaction(
     async (tx) => {
-      if ((await tx.unit.count()) > 0) throw new DemoSeedError("the database already has units: the demo seeds only an empty database");
+      if (!(await isEmptyDatabase(tx))) throw new DemoSeedError("the database already has units or accounts: the demo seeds only an empty database");
       await writeDemo(tx, options.passwordHash, now, year);
       return countRows(tx, year);
     },
@@ -710,7 +719,7 @@ export async function ensureDemoSeeded(
   options: { passwordHash: () => Promise<string>; now?: Date; log?: (message: string) => void },
 ): Promise<boolean> {
   if (env().SEED_DEMO !== "auto") return false;
-  if ((await db.unit.count()) > 0) return false;
+  if (!(await isEmptyDatabase(db))) return false;
   const summary = await seedDemo(db, { passwordHash: await options.passwordHash(), now: options.now });
   // The server passes its structured logger; a bare call (a script) prints the line.
   const log = options.log ?? ((message: string) => process.stdout.write(`${message}\n`));
