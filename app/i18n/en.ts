@@ -1,5 +1,6 @@
 import { coreEn } from "./messages/core.en";
 import { creditsEn } from "./messages/credits.en";
+import { catalogueEn } from "./messages/catalogue.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn };

@@ -4,7 +4,8 @@
 // type checker enforces it). Parameters are written {name}.
 import { coreZh } from "./messages/core.zh-CN";
 import { creditsZh } from "./messages/credits.zh-CN";
+import { catalogueZh } from "./messages/catalogue.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
