@@ -15,6 +15,7 @@ import { getOptionalUser } from "~/auth/guards.server";
 import { dictionaryFor, DEFAULT_LOCALE, useT } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
 import { isDemoInstall } from "~/org/settings.server";
+import { useNonce } from "~/utils/nonce";
 import { requestContext } from "~/utils/request-context.server";
 import appStyles from "~/styles/app.css";
 
@@ -51,6 +52,7 @@ export function useRootData() {
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRootData();
   const { t } = useT();
+  const nonce = useNonce();
   return (
     <html lang={data?.i18n.locale ?? DEFAULT_LOCALE}>
       <head>
@@ -72,8 +74,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <main id="main" className="page">
           {children}
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -15,6 +15,7 @@ import { closeDb, getDb } from "../app/utils/db.server";
 import { logger } from "../app/utils/logger.server";
 import { runWithRequestContext } from "../app/utils/request-context.server";
 import { isCrossSiteWrite } from "./same-origin";
+import { securityHeaders } from "./security-headers";
 import { withStartupLock } from "./startup-lock";
 import { seedDemoIfEmpty } from "./seed-on-start";
 
@@ -79,11 +80,20 @@ async function main() {
     next();
   });
 
+  app.use(securityHeaders({ production: config.NODE_ENV === "production" }));
+
   // Fingerprinted assets never change; everything else in public/ may.
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
 
-  app.all("*", createRequestHandler({ build, mode: config.NODE_ENV }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: config.NODE_ENV,
+      getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce ?? "") }),
+    }),
+  );
 
   const server = app.listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, database: config.database.dialect, at: where }, "Lane Academy is listening");

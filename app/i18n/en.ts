@@ -1,6 +1,7 @@
 import { coreEn } from "./messages/core.en";
 import { creditsEn } from "./messages/credits.en";
 import { catalogueEn } from "./messages/catalogue.en";
+import { enrolmentEn } from "./messages/enrolment.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn };

@@ -5,7 +5,8 @@
 import { coreZh } from "./messages/core.zh-CN";
 import { creditsZh } from "./messages/credits.zh-CN";
 import { catalogueZh } from "./messages/catalogue.zh-CN";
+import { enrolmentZh } from "./messages/enrolment.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

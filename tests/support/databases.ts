@@ -8,7 +8,10 @@ import { migratePostgres, migrateSqlite } from "../../app/db/migrate.server";
 
 export const TMP_DIR = path.resolve(__dirname, "..", ".tmp");
 export const SQLITE_TEMPLATE = path.join(TMP_DIR, "template.db");
-export const PG_TEMPLATE = "lane_test_template";
+/** One template per test run, so two checkouts testing on one server don't collide. */
+export function newPostgresTemplateName() {
+  return `lane_test_template_${process.pid}_${randomBytes(3).toString("hex")}`;
+}
 
 /** Where the PostgreSQL tests connect; the local socket by default (trust auth). */
 export function postgresAdminUrl() {
@@ -50,15 +53,19 @@ export async function createSqliteTemplate() {
   migrateSqlite(SQLITE_TEMPLATE);
 }
 
-export async function createPostgresTemplate() {
-  await adminQuery(`DROP DATABASE IF EXISTS ${PG_TEMPLATE} WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE ${PG_TEMPLATE}`);
-  await migratePostgres(postgresUrlFor(PG_TEMPLATE));
+export async function createPostgresTemplate(name: string) {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE ${name}`);
+  await migratePostgres(postgresUrlFor(name));
+}
+
+export async function dropPostgresDatabase(name: string) {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 
 export type TestDatabase = { url: string; drop: () => Promise<void> };
 
-export async function createTestDatabase(dialect: "sqlite" | "postgresql"): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: "sqlite" | "postgresql", pgTemplate = ""): Promise<TestDatabase> {
   const id = `${process.env.VITEST_POOL_ID ?? "0"}_${randomBytes(4).toString("hex")}`;
   if (dialect === "sqlite") {
     if (!existsSync(SQLITE_TEMPLATE)) throw new Error("SQLite template missing: run through vitest's global setup");
@@ -72,7 +79,8 @@ export async function createTestDatabase(dialect: "sqlite" | "postgresql"): Prom
     };
   }
   const name = `lane_test_${id}`;
-  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
+  if (!pgTemplate) throw new Error("PostgreSQL template missing: run through vitest's global setup");
+  await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate}`);
   return {
     url: postgresUrlFor(name),
     drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),

@@ -1,4 +1,17 @@
-import { createPostgresTemplate, createSqliteTemplate, postgresReachable } from "./databases";
+import type { TestProject } from "vitest/node";
+import {
+  createPostgresTemplate,
+  createSqliteTemplate,
+  dropPostgresDatabase,
+  newPostgresTemplateName,
+  postgresReachable,
+} from "./databases";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    pgTemplate: string;
+  }
+}
 
 // Vitest's `test.env` reaches the workers, not global setup, so each project names its
 // dialect through its own entry point below.
@@ -6,8 +19,11 @@ export async function setupSqlite() {
   await createSqliteTemplate();
 }
 
-export async function setupPostgres() {
+export async function setupPostgres(project: TestProject) {
   const problem = await postgresReachable();
   if (problem) throw new Error(`PostgreSQL is not reachable (${problem}); scripts/test.mjs skips this suite`);
-  await createPostgresTemplate();
+  const template = newPostgresTemplateName();
+  await createPostgresTemplate(template);
+  project.provide("pgTemplate", template);
+  return async () => dropPostgresDatabase(template);
 }
