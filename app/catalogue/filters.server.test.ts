@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { isMessageKey } from "~/i18n/i18n";
 import {
   catalogueQueryParams,
+  COURSE_MODES,
   filtersClasses,
   parseCatalogueQuery,
   seatsLeft,
@@ -91,5 +93,18 @@ describe("the catalogue query", () => {
     expect(seatsLeft({ capacity: 20, seatsTaken: 5 })).toBe(15);
     expect(seatsLeft({ capacity: 20, seatsTaken: 20 })).toBe(0);
     expect(seatsLeft({ capacity: 10, seatsTaken: 12 })).toBe(0);
+  });
+});
+
+describe("dictionary keys the catalogue pages build at run time", () => {
+  it("exist in the dictionaries", () => {
+    const statuses = ["pending_approval", "enrolled", "waitlisted", "withdrawn", "declined", "completed", "not_completed"];
+    const keys = [
+      ...COURSE_MODES.map((m) => `catalogue.modes.${m}`),
+      ...["not_open", "open", "closed"].map((w) => `class.window.${w}`),
+      ...statuses.map((s) => `class.state.${s}`),
+      ...["enrolled", "waitlisted", "pending_approval"].flatMap((s) => [`class.withdraw.${s}`, `class.notice.${s}`]),
+    ];
+    for (const key of keys) expect(isMessageKey(key), key).toBe(true);
   });
 });

@@ -2,13 +2,13 @@
 // Every expected count below is counted by hand from the fixture built in beforeAll.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { searchCatalogue } from "~/catalogue/catalogue.server";
-import { loadCoursePage } from "~/catalogue/course-page.server";
+import { loadCoursePage, loadLearnerView } from "~/catalogue/course-page.server";
 import type { CatalogueFilters } from "~/catalogue/filters.server";
 import { loader as catalogueLoader } from "~/routes/catalogue._index";
-import { loader as courseLoader } from "~/routes/catalogue.$courseCode";
+import { action as courseAction, loader as courseLoader } from "~/routes/catalogue.$courseCode";
 import { db } from "~/utils/db.server";
 import { makePerson, makeUnitTree, makeUser } from "../support/factories";
-import { getRequest, sessionCookieFor, settle } from "../support/requests";
+import { formRequest, getRequest, sessionCookieFor, settle } from "../support/requests";
 
 const dialect = process.env.TEST_DIALECT === "postgresql" ? "postgresql" : "sqlite";
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
@@ -119,6 +119,7 @@ async function makeOffering(input: {
 
 let tree: Awaited<ReturnType<typeof makeUnitTree>>;
 let learnerCookie: string;
+let learnerPersonId: number;
 const ids = {} as {
   c1: number; c2: number; c3: number; draftCompetency: number;
   l1: number; l2: number; l3: number;
@@ -131,6 +132,7 @@ beforeAll(async () => {
   const person = await makePerson(street0.areaId, { name: "张秀英" });
   const learner = await makeUser("learner", { personId: person.id });
   learnerCookie = await sessionCookieFor(learner.id);
+  learnerPersonId = person.id;
   const trainer = await makeUser("trainer");
   await db.user.update({ where: { id: trainer.id }, data: { displayName: "王老师" } });
   ids.trainer = trainer.id;
@@ -372,6 +374,131 @@ describe("GET /catalogue/:courseCode", () => {
   });
 });
 
+async function coursePage(code: string, cookie = learnerCookie) {
+  const response = await settle(() => courseLoader(args(getRequest(`/catalogue/${code}`, cookie), { courseCode: code })));
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+async function post(code: string, fields: Record<string, string>, cookie = learnerCookie) {
+  const response = await settle(() => courseAction(args(formRequest(`/catalogue/${code}`, fields, cookie), { courseCode: code })));
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+describe("enrolling from the course page", () => {
+  let otherCookie: string;
+  let otherPersonId: number;
+  let polId: number;
+
+  beforeAll(async () => {
+    const other = await makePerson(tree.streets[1].areaId, { name: "李建国" });
+    otherPersonId = other.id;
+    otherCookie = await sessionCookieFor((await makeUser("learner", { personId: other.id })).id);
+    polId = (await db.course.findUniqueOrThrow({ where: { code: "POL-101" }, select: { id: true } })).id;
+  });
+
+  it("shows a learner what they lack before they try, and the action refuses with the same list", async () => {
+    const page = await coursePage("MED-201");
+    expect(page.learner).toMatchObject({ eligible: false, states: {} });
+    expect(page.learner.missing).toEqual([
+      { key: "enrolment.missing.level", params: expect.objectContaining({ levelId: ids.l1, levelZh: "新任", levelEn: "Newly appointed" }) },
+      { key: "enrolment.missing.course", params: expect.objectContaining({ courseCode: "POL-101", courseZh: "政治引领基础" }) },
+    ]);
+    const { status, body } = await post("MED-201", { intent: "enrol", offeringId: String(ids.b1) });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ offeringId: ids.b1, error: { key: "enrolment.errors.notEligible" } });
+    expect(body.error.missing.map((m: { key: string }) => m.key)).toEqual(["enrolment.missing.level", "enrolment.missing.course"]);
+    expect(await db.enrolment.count({ where: { offeringId: ids.b1 } })).toBe(0);
+  });
+
+  it("enrols into a free seat, answers a repeat without a second seat, withdraws and enrols again", async () => {
+    expect((await coursePage("POL-101")).learner).toMatchObject({ eligible: true, missing: [], states: {} });
+    const first = await post("POL-101", { intent: "enrol", offeringId: String(ids.a1) });
+    expect(first).toMatchObject({ status: 200, body: { offeringId: ids.a1, notice: { key: "class.notice.enrolled" } } });
+    const again = await post("POL-101", { intent: "enrol", offeringId: String(ids.a1) });
+    expect(again.body).toMatchObject({ notice: { key: "class.notice.already" } });
+    let page = await coursePage("POL-101");
+    expect(page.learner.states[ids.a1]).toEqual({ status: "enrolled", waitlistPosition: null });
+    expect(page.course.classes[0]).toMatchObject({ id: ids.a1, seatsLeft: 19 });
+
+    const out = await post("POL-101", { intent: "withdraw", offeringId: String(ids.a1) });
+    expect(out.body).toMatchObject({ notice: { key: "class.notice.withdrawn" } });
+    page = await coursePage("POL-101");
+    expect(page.learner.states[ids.a1]).toEqual({ status: "withdrawn", waitlistPosition: null });
+    expect(page.course.classes[0]).toMatchObject({ id: ids.a1, seatsLeft: 20 });
+    expect((await post("POL-101", { intent: "withdraw", offeringId: String(ids.a1) })).body).toMatchObject({
+      notice: { key: "class.notice.alreadyWithdrawn" },
+    });
+    expect((await post("POL-101", { intent: "enrol", offeringId: String(ids.a1) })).body).toMatchObject({
+      notice: { key: "class.notice.enrolled" },
+    });
+  });
+
+  it("puts learners on a full class's waiting list in arrival order, and moves them up when one leaves", async () => {
+    const first = await post("POL-101", { intent: "enrol", offeringId: String(ids.a2) });
+    expect(first.body).toMatchObject({ notice: { key: "class.notice.waitlisted", params: { position: 1 } } });
+    const second = await post("POL-101", { intent: "enrol", offeringId: String(ids.a2) }, otherCookie);
+    expect(second.body).toMatchObject({ notice: { key: "class.notice.waitlisted", params: { position: 2 } } });
+    expect((await coursePage("POL-101", otherCookie)).learner.states[ids.a2]).toEqual({ status: "waitlisted", waitlistPosition: 2 });
+    await post("POL-101", { intent: "withdraw", offeringId: String(ids.a2) });
+    expect((await coursePage("POL-101", otherCookie)).learner.states[ids.a2]).toEqual({ status: "waitlisted", waitlistPosition: 1 });
+  });
+
+  it("files a request for a class that needs the street's approval", async () => {
+    const offering = await makeOffering({ courseId: polId, hostUnitId: tree.streets[0].id, startsAt: at("Y-07-01T01:00:00Z"), needsApproval: true });
+    const { body } = await post("POL-101", { intent: "enrol", offeringId: String(offering.id) });
+    expect(body).toMatchObject({ notice: { key: "class.notice.pending_approval" } });
+    expect((await coursePage("POL-101")).learner.states[offering.id]).toEqual({ status: "pending_approval", waitlistPosition: null });
+    expect((await db.offering.findUniqueOrThrow({ where: { id: offering.id } })).seatsTaken).toBe(0);
+  });
+
+  it("refuses outside the enrolment window and after the withdrawal deadline, with the dates", async () => {
+    const closed = await makeOffering({ courseId: polId, hostUnitId: tree.streets[0].id, startsAt: at("Y-08-01T01:00:00Z") });
+    const closesAt = new Date(Date.now() - DAY);
+    await db.offering.update({ where: { id: closed.id }, data: { enrolClosesAt: closesAt } });
+    const page = await coursePage("POL-101");
+    expect(page.course.classes.find((c: { id: number }) => c.id === closed.id)).toMatchObject({ enrolment: "closed" });
+    const refused = await post("POL-101", { intent: "enrol", offeringId: String(closed.id) });
+    expect(refused).toMatchObject({ status: 400, body: { offeringId: closed.id, error: { key: "enrolment.errors.windowClosed", params: { closesAt: closesAt.toISOString() } } } });
+
+    // Enrolled in A1 (above); its withdrawal deadline passes.
+    const deadline = new Date(Date.now() - 60_000);
+    await db.offering.update({ where: { id: ids.a1 }, data: { withdrawDeadline: deadline } });
+    expect((await coursePage("POL-101")).course.classes[0]).toMatchObject({ id: ids.a1, withdrawOpen: false });
+    const late = await post("POL-101", { intent: "withdraw", offeringId: String(ids.a1) });
+    expect(late).toMatchObject({ status: 400, body: { error: { key: "enrolment.errors.withdrawDeadlinePassed", params: { deadline: deadline.toISOString() } } } });
+    expect((await coursePage("POL-101")).learner.states[ids.a1].status).toBe("enrolled");
+  });
+
+  it("opens the next level once the level below is completed, and the full approval class takes a request", async () => {
+    await db.enrolment.updateMany({ where: { personId: learnerPersonId, offeringId: ids.a1 }, data: { status: "completed", completedAt: new Date() } });
+    const page = await coursePage("MED-201");
+    expect(page.learner).toMatchObject({ eligible: true, missing: [] });
+    const { body } = await post("MED-201", { intent: "enrol", offeringId: String(ids.b1) });
+    expect(body).toMatchObject({ notice: { key: "class.notice.pending_approval" } });
+  });
+
+  it("validates the form, acts only on this course's classes, and only for learners", async () => {
+    expect(await post("POL-101", { intent: "delete", offeringId: String(ids.a1) })).toMatchObject({
+      status: 400,
+      body: { offeringId: ids.a1, error: { key: "errors.badRequest" } },
+    });
+    expect(await post("POL-101", { intent: "enrol", offeringId: "abc" })).toMatchObject({ status: 400, body: { offeringId: null } });
+    expect(await post("POL-101", { intent: "enrol", offeringId: String(ids.b1) })).toMatchObject({
+      status: 400,
+      body: { error: { key: "enrolment.errors.offeringNotFound" } },
+    });
+    const hr = await makeUser("hr", { scopeUnitId: tree.district.id });
+    const hrCookie = await sessionCookieFor(hr.id);
+    expect((await post("POL-101", { intent: "enrol", offeringId: String(ids.a1) }, hrCookie)).status).toBe(403);
+    const hrView = await coursePage("POL-101", hrCookie);
+    expect(hrView.learner).toBeNull();
+    const noPerson = await sessionCookieFor((await makeUser("learner")).id);
+    expect((await post("POL-101", { intent: "enrol", offeringId: String(ids.a1) }, noPerson)).status).toBe(403);
+    expect(await db.enrolment.count({ where: { personId: otherPersonId } })).toBe(1);
+  });
+});
+
 /** How many SQL statements the work sends to the database. */
 async function countStatements(work: () => Promise<unknown>) {
   const spy =
@@ -438,6 +565,11 @@ describe("pagination and cost", () => {
     expect(straddling).toBeLessThanOrEqual(2 * full);
     const coursePage = await countStatements(() => loadCoursePage("PAGE-01"));
     expect(coursePage).toBeLessThanOrEqual(12);
-    console.log(`[${dialect}] statements: catalogue page ${full} (straddling ${straddling}), course page ${coursePage}`);
+    const course = (await loadCoursePage("PAGE-01"))!;
+    const learnerView = await countStatements(() => loadLearnerView(learnerPersonId, course));
+    expect(learnerView).toBeLessThanOrEqual(12);
+    console.log(
+      `[${dialect}] statements: catalogue page ${full} (straddling ${straddling}), course page ${coursePage} + learner ${learnerView}`,
+    );
   });
 });
