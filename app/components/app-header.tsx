@@ -17,6 +17,7 @@ const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
   hr: [
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
+    { to: "/hr/approvals", label: "nav.approvals" },
     { to: "/catalogue", label: "nav.catalogue" },
   ],
   admin: [
@@ -24,6 +25,7 @@ const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/admin/users", label: "nav.users" },
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
+    { to: "/hr/approvals", label: "nav.approvals" },
     { to: "/catalogue", label: "nav.catalogue" },
   ],
 };
