@@ -168,6 +168,13 @@ async function pageOfCourses(
 
 export type CatalogueCourse = Awaited<ReturnType<typeof searchCatalogue>>["courses"][number];
 
+/** The same filters as the catalogue page, as a `where` on classes (for the API's class list). */
+export function catalogueOfferingWhere(filters: CatalogueFilters, now = new Date()) {
+  return { ...offeringWhereFor(filters, now), course: courseWhereFor(filters) };
+}
+
+export { hostUnitSelect };
+
 /** The choices of the filter form: the active framework's competencies, levels and streets. */
 export async function catalogueFilterChoices() {
   const [framework, levels, streets] = await Promise.all([

@@ -55,7 +55,8 @@ export function AppHeader({ user }: { user: HeaderUser }) {
           <ul>
             {NAV[user.role].map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} end>
+                {/* Home pages whose sub-pages have their own entry match exactly. */}
+                <NavLink to={item.to} end={item.to === "/hr" || item.to === "/admin"}>
                   {t(item.label)}
                 </NavLink>
               </li>
