@@ -2,8 +2,9 @@ import { coreEn } from "./messages/core.en";
 import { creditsEn } from "./messages/credits.en";
 import { catalogueEn } from "./messages/catalogue.en";
 import { enrolmentEn } from "./messages/enrolment.en";
+import { attendanceEn } from "./messages/attendance.en";
 import { learningEn } from "./messages/learning.en";
 import { hrEn } from "./messages/hr.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...learningEn, ...hrEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn };

@@ -6,9 +6,10 @@ import { coreZh } from "./messages/core.zh-CN";
 import { creditsZh } from "./messages/credits.zh-CN";
 import { catalogueZh } from "./messages/catalogue.zh-CN";
 import { enrolmentZh } from "./messages/enrolment.zh-CN";
+import { attendanceZh } from "./messages/attendance.zh-CN";
 import { learningZh } from "./messages/learning.zh-CN";
 import { hrZh } from "./messages/hr.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...learningZh, ...hrZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
