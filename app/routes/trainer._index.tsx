@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/i18n";
@@ -27,7 +27,9 @@ export default function TrainerHome() {
           <ul className="list">
             {classes.map((c) => (
               <li key={c.id}>
-                <strong>{title(c.course)}</strong>{" "}
+                <Link to={`/trainer/classes/${c.id}`}>
+                  <strong>{title(c.course)}</strong>
+                </Link>{" "}
                 <span className="muted">
                   {c.code} · {date(c.startsAt)} · {c.venue}
                 </span>{" "}

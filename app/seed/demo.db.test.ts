@@ -142,7 +142,7 @@ describe("the demo seed", () => {
     // Completions point at enrolments that really completed, once each.
     const completions = await db.ledgerEntry.findMany({ where: { sourceType: "completion" }, select: { sourceKey: true } });
     const completedIds = new Set(
-      (await db.enrolment.findMany({ where: { status: "completed" }, select: { id: true } })).map((e) => `completion:enrolment:${e.id}`),
+      (await db.enrolment.findMany({ where: { status: "completed" }, select: { id: true } })).map((e) => `completion:enrolment:${e.id}#1`),
     );
     expect(completions.length).toBe(completedIds.size);
     expect(completions.every((c) => completedIds.has(c.sourceKey))).toBe(true);

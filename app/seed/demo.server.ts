@@ -5,6 +5,7 @@
 // Deterministic: a seeded PRNG, never Math.random; only the dates move with `now`, so the
 // demo always has a past, a present (a boot camp being marked) and upcoming classes.
 // The people are fictitious; the four streets are Changning's real subdistricts.
+import { completionSourceKey } from "~/enrolment/completion.server";
 import { awardCredits, awardCreditsMany, reverseEntry, splitByWeights, type AwardInput } from "~/credits/ledger.server";
 import { DEFAULT_POLICY_RULES, pointsForMinutes, serializePolicyRules } from "~/credits/policy";
 import type { Db, DbTx } from "~/utils/db.server";
@@ -1112,7 +1113,9 @@ async function writeDemo(tx: DbTx, passwordHash: string, now: Date, year: number
       amount,
       category: e.offering.course.mode === "online" ? "online" : "in_person",
       sourceType: "completion",
-      sourceKey: `completion:enrolment:${id}`,
+      // The same key the completion module writes, so a later attendance correction on demo
+      // data reverses this entry instead of awarding a second one.
+      sourceKey: completionSourceKey(id, 1),
       competencies: splitByWeights(amount, weightsOf(e.offering.course)),
       offeringId: offeringId(e.offering),
       createdById: e.offering.trainer ? userId(e.offering.trainer) : null,

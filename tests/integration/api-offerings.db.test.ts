@@ -8,7 +8,7 @@ import { BASE, sessionCookieFor, settle } from "../support/requests";
 const DAY = 86_400_000;
 let cookie: string;
 let personId: number;
-let offeringIds: number[] = [];
+const offeringIds: number[] = [];
 
 async function get(query: string) {
   const request = new Request(`${BASE}/api/v1/offerings${query}`, { headers: { Cookie: cookie } });

@@ -1,0 +1,27 @@
+import type { auditZh } from "./audit.zh-CN";
+
+export const auditEn: Record<keyof typeof auditZh, string> = {
+  "audit.title": "Audit log",
+  "audit.intro": "Who changed what and when, with the before, the after and the reason. The log is append-only.",
+  "audit.filter.person": "Person (employee no. or name)",
+  "audit.filter.actor": "Changed by (account)",
+  "audit.filter.action": "Kind of change",
+  "audit.filter.anyAction": "All",
+  "audit.filter.from": "From",
+  "audit.filter.to": "To",
+  "audit.filter.apply": "Search",
+  "audit.export": "Export CSV",
+  "audit.none": "No entries match.",
+  "audit.when": "When",
+  "audit.actor": "By",
+  "audit.system": "System",
+  "audit.action": "Change",
+  "audit.subject": "Subject",
+  "audit.changes": "What changed",
+  "audit.reason": "Reason",
+  "audit.field": "Field",
+  "audit.before": "Before",
+  "audit.after": "After",
+  "audit.requestId": "Request id",
+  "nav.audit": "Audit log",
+};
