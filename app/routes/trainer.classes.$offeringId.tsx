@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireClassStaff } from "~/attendance/access.server";
 import { loadClassAttendance } from "~/attendance/attendance.server";
 import { timeRange } from "~/attendance/format";
@@ -9,6 +9,10 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { completeOffering } from "~/enrolment/completion.server";
+import { describeEnrolmentMessage } from "~/enrolment/describe";
+import { isEnrolmentError } from "~/enrolment/errors";
+import { resolveLocale } from "~/i18n/i18n.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -16,6 +20,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!id.success) notFound();
   await requireClassStaff(user, id.data);
   return json(await loadClassAttendance(id.data), { headers: { "Cache-Control": "no-store" } });
+}
+
+/**
+ * After the last session, the class's trainer closes it: each learner is judged against the
+ * attendance rule and those who completed get their credits (once; see completion.server.ts).
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const id = fields.id().safeParse(params.offeringId);
+  if (!id.success) notFound();
+  await requireClassStaff(user, id.data);
+  try {
+    const result = await completeOffering({ offeringId: id.data, actorId: user.id });
+    return json({ ok: true as const, completed: result.completed, notCompleted: result.notCompleted, error: null });
+  } catch (error) {
+    if (!isEnrolmentError(error)) throw error;
+    const locale = await resolveLocale(request, user.locale);
+    return json({ ok: false as const, completed: 0, notCompleted: 0, error: describeEnrolmentMessage(locale, error.code, error.params) }, { status: 409 });
+  }
 }
 
 type Data = SerializeFrom<typeof loader>;
@@ -30,7 +53,9 @@ function classState(offering: Data["offering"], now: Date): MessageKey {
 
 export default function TrainerClass() {
   const { offering, sessions, learners, scheduledMinutes, maxAbsenceFraction } = useLoaderData<typeof loader>();
+  const completion = useActionData<typeof action>();
   const { t, locale, number } = useT();
+  const ended = new Date(offering.endsAt) <= new Date();
   const title = locale === "en" ? offering.course.titleEn : offering.course.titleZh;
   const hours = (minutes: number) => number(minutes / 60, { maximumFractionDigits: 1 });
   const unitName = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
@@ -55,6 +80,25 @@ export default function TrainerClass() {
           })}
         </span>
       </p>
+
+      {completion?.ok ? (
+        <p className="alert alert--success" role="status">
+          {t("attendance.class.completedResult", { completed: completion.completed, notCompleted: completion.notCompleted })}
+        </p>
+      ) : null}
+      {completion?.error ? (
+        <p className="alert alert--error" role="alert">
+          {completion.error}
+        </p>
+      ) : null}
+      {ended && offering.status === "published" ? (
+        <Form method="post" className="card">
+          <p>{t("attendance.class.completeHint")}</p>
+          <button type="submit" className="button button--primary">
+            {t("attendance.class.complete")}
+          </button>
+        </Form>
+      ) : null}
 
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("attendance.class.sessions")}</h2>

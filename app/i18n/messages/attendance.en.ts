@@ -102,4 +102,7 @@ export const attendanceEn: Record<keyof typeof attendanceZh, string> = {
   "attendance.errors.checkinClosed": "This session has ended and check-in is closed. Ask your trainer if you need to be recorded.",
   "attendance.errors.notEnrolled": "You aren't enrolled in this class, so you can't check in to it.",
   "attendance.errors.throttled": "Too many wrong codes. Please try again after {until}.",
+  "attendance.class.complete": "Close the class and decide completions",
+  "attendance.class.completeHint": "The last session is over. Learners whose attendance meets the rule get their credits; a later attendance correction reverses or adds them automatically.",
+  "attendance.class.completedResult": "Decided: {completed} completed, {notCompleted} did not complete.",
 } as const;

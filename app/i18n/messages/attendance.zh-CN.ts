@@ -101,4 +101,7 @@ export const attendanceZh = {
   "attendance.errors.checkinClosed": "这次课已结束，签到已关闭。如需补记，请联系讲师。",
   "attendance.errors.notEnrolled": "你没有报名这个班，不能签到。",
   "attendance.errors.throttled": "签到码输错次数太多，请 {until} 以后再试。",
+  "attendance.class.complete": "结束本班，评定结业",
+  "attendance.class.completeHint": "最后一次课已结束。评定后，出勤达到要求的学员即获得学分；之后更正出勤，学分会自动冲销或补记。",
+  "attendance.class.completedResult": "已评定：{completed} 人结业，{notCompleted} 人未结业。",
 } as const;
