@@ -5,6 +5,7 @@ import { enrolmentEn } from "./messages/enrolment.en";
 import { attendanceEn } from "./messages/attendance.en";
 import { learningEn } from "./messages/learning.en";
 import { hrEn } from "./messages/hr.en";
+import { classesEn } from "./messages/classes.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...classesEn };

@@ -9,7 +9,8 @@ import { enrolmentZh } from "./messages/enrolment.zh-CN";
 import { attendanceZh } from "./messages/attendance.zh-CN";
 import { learningZh } from "./messages/learning.zh-CN";
 import { hrZh } from "./messages/hr.zh-CN";
+import { classesZh } from "./messages/classes.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...classesZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
