@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROLES } from "~/auth/roles";
 import { en } from "~/i18n/en";
-import { formatPoints, isMessageKey, translator } from "~/i18n/i18n";
+import { formatDateRange, formatPoints, isMessageKey, translator } from "~/i18n/i18n";
 import { zhCN } from "~/i18n/zh-CN";
 
 const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -33,5 +33,11 @@ describe("translation and formatting", () => {
     expect(translator("en")("login.throttled", { minutes: 3 })).toBe("Too many attempts. Please try again in 3 minutes.");
     expect(formatPoints("en", 5650)).toBe("56.5");
     expect(formatPoints("zh-CN", 123456)).toBe("1,234.56");
+  });
+
+  it("writes dates with plain spaces, as the browser will, so hydration matches", () => {
+    const text = formatDateRange("en", "2026-03-10T01:00:00Z", "2026-03-10T04:00:00Z");
+    expect(text).toBe("Mar 10, 2026, 9:00 AM – 12:00 PM");
+    expect(text).not.toMatch(/[\u00a0\u2009\u202f]/);
   });
 });

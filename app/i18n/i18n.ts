@@ -42,10 +42,28 @@ export function translator(locale: Locale): Translate {
   return (key, params) => interpolate(dictionary[key] ?? key, params);
 }
 
+/**
+ * Node's ICU and the browser's disagree on narrow and thin spaces in dates ("9:00\u202fAM"):
+ * a mismatch makes React discard the server's HTML. Every formatted date goes through this.
+ */
+export function plainSpaces(text: string) {
+  return text.replace(/[\u00a0\u2009\u202f]/g, " ");
+}
+
 export function formatDate(locale: Locale, value: Date | string, options?: Intl.DateTimeFormatOptions) {
-  return new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: "medium", ...options }).format(
-    new Date(value),
+  return plainSpaces(
+    new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: "medium", ...options }).format(new Date(value)),
   );
+}
+
+/** "10 Mar 2026, 09:00 – 12:00": Intl shortens the range when both ends share a day. */
+export function formatDateRange(
+  locale: Locale,
+  from: Date | string,
+  to: Date | string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
+) {
+  return plainSpaces(new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options }).formatRange(new Date(from), new Date(to)));
 }
 
 export function formatDateTime(locale: Locale, value: Date | string) {

@@ -8,7 +8,7 @@ import { loadCoursePage, loadLearnerView, offeringOfCourse } from "~/catalogue/c
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { enrol, withdraw } from "~/enrolment/enrolment.server";
 import { ENROLMENT_ERRORS, isEnrolmentError, type MessageParams, type MissingRequirement } from "~/enrolment/errors";
-import { isMessageKey, TIME_ZONE, useT, type Locale, type Params } from "~/i18n/i18n";
+import { formatDateRange, isMessageKey, useT, type Locale, type Params } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
 import { localizeParams } from "~/notifications/payload";
 import { fields, msg, parseForm } from "~/utils/forms";
@@ -116,11 +116,7 @@ function useEnrolmentText() {
 
 /** "3 Mar 2026, 09:00 – 5 Mar 2026, 17:00", shortened by Intl when both ends share a day. */
 function formatRange(locale: Locale, from: string, to: string, withTime = true) {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: TIME_ZONE,
-    dateStyle: "medium",
-    timeStyle: withTime ? "short" : undefined,
-  }).formatRange(new Date(from), new Date(to));
+  return formatDateRange(locale, from, to, { dateStyle: "medium", timeStyle: withTime ? "short" : undefined });
 }
 
 export default function CoursePageRoute() {
