@@ -6,6 +6,7 @@ import { attendanceEn } from "./messages/attendance.en";
 import { learningEn } from "./messages/learning.en";
 import { hrEn } from "./messages/hr.en";
 import { classesEn } from "./messages/classes.en";
+import { manageEn } from "./messages/manage.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...classesEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...classesEn, ...manageEn };

@@ -10,7 +10,8 @@ import { attendanceZh } from "./messages/attendance.zh-CN";
 import { learningZh } from "./messages/learning.zh-CN";
 import { hrZh } from "./messages/hr.zh-CN";
 import { classesZh } from "./messages/classes.zh-CN";
+import { manageZh } from "./messages/manage.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...classesZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...classesZh, ...manageZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
