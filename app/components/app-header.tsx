@@ -9,6 +9,7 @@ const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
   learner: [
     { to: "/my", label: "nav.myLearning" },
     { to: "/catalogue", label: "nav.catalogue" },
+    { to: "/my/check-in", label: "nav.checkIn" },
   ],
   trainer: [
     { to: "/trainer", label: "nav.trainer" },
@@ -18,6 +19,9 @@ const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
     { to: "/hr/approvals", label: "nav.approvals" },
+    { to: "/hr/classes", label: "nav.classes" },
+    { to: "/hr/waivers", label: "nav.waivers" },
+    { to: "/manage", label: "nav.manage" },
     { to: "/catalogue", label: "nav.catalogue" },
   ],
   admin: [
@@ -26,6 +30,10 @@ const NAV: Record<Role, { to: string; label: MessageKey }[]> = {
     { to: "/hr", label: "nav.hr" },
     { to: "/hr/people", label: "nav.people" },
     { to: "/hr/approvals", label: "nav.approvals" },
+    { to: "/hr/classes", label: "nav.classes" },
+    { to: "/hr/waivers", label: "nav.waivers" },
+    { to: "/manage", label: "nav.manage" },
+    { to: "/hr/audit", label: "nav.audit" },
     { to: "/catalogue", label: "nav.catalogue" },
   ],
 };

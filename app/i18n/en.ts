@@ -5,8 +5,9 @@ import { enrolmentEn } from "./messages/enrolment.en";
 import { attendanceEn } from "./messages/attendance.en";
 import { learningEn } from "./messages/learning.en";
 import { hrEn } from "./messages/hr.en";
+import { auditEn } from "./messages/audit.en";
 import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...classesEn, ...manageEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn };

@@ -9,9 +9,10 @@ import { enrolmentZh } from "./messages/enrolment.zh-CN";
 import { attendanceZh } from "./messages/attendance.zh-CN";
 import { learningZh } from "./messages/learning.zh-CN";
 import { hrZh } from "./messages/hr.zh-CN";
+import { auditZh } from "./messages/audit.zh-CN";
 import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...classesZh, ...manageZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
