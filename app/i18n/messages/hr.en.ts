@@ -13,4 +13,9 @@ export const hrEn: Record<keyof typeof hrZh, string> = {
   "approvals.approved": "Approved: {name} ({state})",
   "approvals.declined": "Declined: {name}",
   "nav.approvals": "Approvals",
+  "hrTools.title": "Tools",
+  "hrTools.classes": "Classes and courses",
+  "hrTools.credits": "Credits",
+  "hrTools.career": "Appraisal and promotion",
+  "hrTools.records": "People and records",
 };

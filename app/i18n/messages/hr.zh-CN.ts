@@ -12,4 +12,9 @@ export const hrZh = {
   "approvals.approved": "已批准：{name}（{state}）",
   "approvals.declined": "已不批准：{name}",
   "nav.approvals": "报名审批",
+  "hrTools.title": "常用功能",
+  "hrTools.classes": "班级与课程",
+  "hrTools.credits": "学分",
+  "hrTools.career": "考核与晋升",
+  "hrTools.records": "人员与记录",
 } as const;
