@@ -8,6 +8,7 @@ import { hrEn } from "./messages/hr.en";
 import { auditEn } from "./messages/audit.en";
 import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
+import { careerEn } from "./messages/career.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn };

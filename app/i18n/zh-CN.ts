@@ -12,7 +12,8 @@ import { hrZh } from "./messages/hr.zh-CN";
 import { auditZh } from "./messages/audit.zh-CN";
 import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
+import { careerZh } from "./messages/career.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,175 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireRole } from "~/auth/guards.server";
+import { CareerError, loadAppraisalRules, saveAppraisalRules } from "~/career/appraisals.server";
+import { HIGHEST_GRADE, LOWEST_GRADE } from "~/career/ladder";
+import { listPostTypes, updatePostType } from "~/career/promotions.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TextField } from "~/components/fields";
+import { useT, type MessageKey, type Params } from "~/i18n/i18n";
+import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+
+const grade = () =>
+  z.coerce
+    .number({ error: msg("errors.invalidNumber") })
+    .int(msg("errors.invalidNumber"))
+    .min(LOWEST_GRADE, msg("career.errors.gradeBounds", { min: LOWEST_GRADE, max: HIGHEST_GRADE }))
+    .max(HIGHEST_GRADE, msg("career.errors.gradeBounds", { min: LOWEST_GRADE, max: HIGHEST_GRADE }));
+const checkbox = () => z.preprocess((v) => v === "on" || v === "true", z.boolean());
+
+const PostSchema = z
+  .object({
+    intent: z.literal("post"),
+    code: fields.text(32),
+    nameZh: fields.text(50),
+    nameEn: fields.text(50),
+    minGrade: grade(),
+    maxGrade: grade(),
+    reason: fields.text(500),
+  })
+  .refine((v) => v.minGrade <= v.maxGrade, { message: msg("career.errors.minAboveMax"), path: ["maxGrade"] });
+const RulesSchema = z.object({
+  intent: z.literal("rules"),
+  excellentSharePercent: z.coerce.number({ error: msg("errors.invalidNumber") }).int(msg("errors.invalidNumber")).min(0, msg("errors.invalidNumber")).max(100, msg("errors.invalidNumber")),
+  excellentAtLeastOne: checkbox(),
+  excellentRequiresCredits: checkbox(),
+  requireClosedYear: checkbox(),
+  reason: fields.text(500),
+});
+const ActionSchema = z.discriminatedUnion("intent", [PostSchema, RulesSchema], { error: msg("errors.badRequest") });
+
+type ActionData = {
+  intent?: string;
+  code?: string;
+  fieldErrors?: FieldErrors;
+  formError?: string;
+  error?: { key: MessageKey; params: Params };
+  notice?: { key: MessageKey; params?: Params };
+};
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  const [posts, rules] = await Promise.all([listPostTypes(), loadAppraisalRules()]);
+  return json({ posts, rules }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requireRole(request, "admin");
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const code = String(form.get("code") ?? "");
+  const parsed = parseForm(form, ActionSchema);
+  if (!parsed.ok) {
+    return json<ActionData>({ intent, code, fieldErrors: parsed.fieldErrors, formError: parsed.formError ?? msg("errors.form") }, { status: 400 });
+  }
+  const input = parsed.data;
+  try {
+    if (input.intent === "post") {
+      await updatePostType(admin.id, input);
+      return json<ActionData>({ intent, code, notice: { key: "career.ladder.postSaved", params: { name: input.nameZh } } });
+    }
+    const { intent: _intent, reason, ...rules } = input;
+    await saveAppraisalRules(admin.id, rules, reason);
+    return json<ActionData>({ intent, notice: { key: "career.ladder.rulesSaved" } });
+  } catch (error) {
+    if (!(error instanceof CareerError)) throw error;
+    return json<ActionData>({ intent, code, error: { key: error.messageKey, params: error.params } }, { status: error.status });
+  }
+}
+
+export default function AdminLadder() {
+  const { posts, rules } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const { t, locale } = useT();
+  const errorsFor = (intent: string, code?: string) =>
+    actionData?.intent === intent && (code === undefined || actionData.code === code) ? (actionData.fieldErrors ?? {}) : {};
+  const rulesErrors = errorsFor("rules");
+  return (
+    <>
+      <h1 data-testid="page-title">{t("career.ladder.title")}</h1>
+      <p className="muted">{t("career.ladder.intro")}</p>
+      {actionData?.notice ? (
+        <p className="alert alert--success" role="status">
+          {t(actionData.notice.key, actionData.notice.params)}
+        </p>
+      ) : null}
+      {actionData?.error ? (
+        <p className="alert alert--error" role="alert">
+          {t(actionData.error.key, actionData.error.params)}
+        </p>
+      ) : actionData?.formError ? (
+        <p className="alert alert--error" role="alert">
+          {translateError(t, actionData.formError)}
+        </p>
+      ) : null}
+
+      <h2>{t("career.ladder.posts")}</h2>
+      <ul className="career-list">
+        {posts.map((p) => {
+          const errors = errorsFor("post", p.code);
+          return (
+            <li key={p.code} className="card">
+              <p>
+                <strong>{locale === "en" ? p.nameEn : p.nameZh}</strong> <code>{p.code}</code>{" "}
+                <span className="muted small">
+                  {t("career.promotions.range", { min: p.minGrade, max: p.maxGrade })} · {t("career.ladder.people", { count: p.people })}
+                </span>
+              </p>
+              <details>
+                <summary>{t("career.ladder.edit")}</summary>
+                <Form method="post" className="stack">
+                  <input type="hidden" name="intent" value="post" />
+                  <input type="hidden" name="code" value={p.code} />
+                  <TextField name="nameZh" label={t("career.ladder.nameZh")} defaultValue={p.nameZh} required error={translateError(t, errors.nameZh)} />
+                  <TextField name="nameEn" label={t("career.ladder.nameEn")} defaultValue={p.nameEn} required error={translateError(t, errors.nameEn)} />
+                  <div className="career-range">
+                    <TextField name="minGrade" type="number" inputMode="numeric" label={t("career.ladder.minGrade")} defaultValue={p.minGrade}
+                      required error={translateError(t, errors.minGrade)} />
+                    <TextField name="maxGrade" type="number" inputMode="numeric" label={t("career.ladder.maxGrade")} defaultValue={p.maxGrade}
+                      required error={translateError(t, errors.maxGrade)} />
+                  </div>
+                  <TextField name="reason" label={t("career.reason")} required error={translateError(t, errors.reason)} />
+                  <button type="submit" className="button button--primary">
+                    {t("common.save")}
+                  </button>
+                </Form>
+              </details>
+            </li>
+          );
+        })}
+      </ul>
+
+      <section className="card" aria-labelledby="rules-title">
+        <h2 id="rules-title">{t("career.ladder.rulesTitle")}</h2>
+        <p className="muted small">{t("career.ladder.rulesIntro")}</p>
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="rules" />
+          <TextField name="excellentSharePercent" type="number" inputMode="numeric" min={0} max={100}
+            label={t("career.ladder.sharePercent")} defaultValue={rules.excellentSharePercent} required
+            error={translateError(t, rulesErrors.excellentSharePercent)} />
+          <label className="career-check">
+            <input type="checkbox" name="excellentAtLeastOne" defaultChecked={rules.excellentAtLeastOne} /> {t("career.ladder.atLeastOne")}
+          </label>
+          <label className="career-check">
+            <input type="checkbox" name="excellentRequiresCredits" defaultChecked={rules.excellentRequiresCredits} />{" "}
+            {t("career.ladder.requiresCredits")}
+          </label>
+          <label className="career-check">
+            <input type="checkbox" name="requireClosedYear" defaultChecked={rules.requireClosedYear} /> {t("career.ladder.requireClosed")}
+          </label>
+          <TextField name="reason" label={t("career.reason")} required error={translateError(t, rulesErrors.reason)} />
+          <button type="submit" className="button button--primary">
+            {t("common.save")}
+          </button>
+        </Form>
+      </section>
+      <p className="muted small">{t("career.ladder.ladderDefaults")}</p>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
