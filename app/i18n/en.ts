@@ -9,6 +9,7 @@ import { auditEn } from "./messages/audit.en";
 import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
 import { careerEn } from "./messages/career.en";
+import { gradingEn } from "./messages/grading.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn };

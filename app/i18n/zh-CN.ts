@@ -13,7 +13,8 @@ import { auditZh } from "./messages/audit.zh-CN";
 import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
 import { careerZh } from "./messages/career.zh-CN";
+import { gradingZh } from "./messages/grading.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,0 +1,829 @@
+// Grading a camp's projects: markers' marks, moderation, individual outcomes, release and the
+// credits that follow.
+//
+// Decisions:
+// - Each marker writes only their own Mark row (unique per project and marker) and its
+//   MarkScores. Nothing shared is read-modified-written while marking: the mean and the
+//   moderation flags are computed when read, from the submitted marks. FinalMark is written
+//   only by the lead mentor (moderation, release), so two markers saving at the same moment
+//   never lose each other's work.
+// - A draft may be partial; its total is stored only once every criterion has a level. A
+//   submitted mark can be changed only by submitting it again (the change is in the history).
+// - Once a project's mark is released its marks are locked; the lead un-releases it first
+//   (credits reversed, never edited), and a re-release awards under the next #n.
+// - Credits: one entry per passing member per camp (sourceKey camp:<campId>:person:<id>#<n>),
+//   the camp course's creditPoints, split over the rubric's competencies by criterion weight.
+import { recordAudit } from "~/audit/audit.server";
+import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/credits/ledger.server";
+import { ATTENDED_STATUSES, effectiveCreditYear, sessionMinutes } from "~/enrolment/completion.server";
+import { inTransaction } from "~/enrolment/transaction.server";
+import { notify } from "~/notifications/notifications.server";
+import { db, type DbTx, type Prisma } from "~/utils/db.server";
+import { GRADING_ERRORS, GradingError } from "./errors";
+import { competencyWeights, disagreements, individualOutcome, markerTotal, MAX_TOTAL, meanRoundHalfUp, type Disagreement, type IndividualOutcome } from "./marks";
+import type { RubricDocument } from "./rubric-format";
+
+export type CampRole = "lead" | "mentor" | "judge";
+
+export async function campRole(client: DbTx, userId: number, campId: number): Promise<CampRole | null> {
+  const row = await client.campStaff.findUnique({ where: { campId_userId: { campId, userId } }, select: { role: true } });
+  return row && (row.role === "lead" || row.role === "mentor" || row.role === "judge") ? row.role : null;
+}
+
+// ---------------------------------------------------------------- rubric
+
+const rubricSelect = {
+  id: true,
+  name: true,
+  criteria: {
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      title: true,
+      description: true,
+      weight: true,
+      competencyId: true,
+      competency: { select: { code: true, nameZh: true, nameEn: true } },
+      levels: { orderBy: [{ sortOrder: "asc" }, { id: "asc" }], select: { id: true, label: true, descriptor: true, points: true } },
+    },
+  },
+} satisfies Prisma.RubricSelect;
+
+export type CampRubric = NonNullable<Awaited<ReturnType<typeof loadCampRubric>>>;
+
+/** The camp's rubric in force: the newest non-template rubric tied to the camp. */
+export async function loadCampRubric(client: DbTx, campId: number) {
+  return client.rubric.findFirst({ where: { campId, isTemplate: false }, orderBy: { id: "desc" }, select: rubricSelect });
+}
+
+export async function rubricDocument(client: DbTx, rubricId: number): Promise<RubricDocument | null> {
+  const rubric = await client.rubric.findUnique({ where: { id: rubricId }, select: rubricSelect });
+  if (!rubric) return null;
+  return {
+    name: rubric.name,
+    criteria: rubric.criteria.map((c) => ({
+      title: c.title,
+      description: c.description,
+      competency: c.competency.code,
+      weight: c.weight,
+      levels: c.levels.map((l) => ({ label: l.label, descriptor: l.descriptor, points: l.points })),
+    })),
+  };
+}
+
+export async function listTemplates(client: DbTx) {
+  return client.rubric.findMany({ where: { isTemplate: true }, orderBy: { id: "asc" }, select: { id: true, name: true } });
+}
+
+async function campHasMarks(client: DbTx, campId: number) {
+  return (await client.mark.count({ where: { project: { team: { campId } } } })) > 0;
+}
+
+/**
+ * Puts a new rubric in force for the camp (the old one is detached, not deleted). Refused once
+ * any mark exists: the criteria are what the marks point at. Competencies are matched by code
+ * in the active framework (else any framework).
+ */
+export async function replaceCampRubric(input: { campId: number; actorId: number; rubric: RubricDocument; source: string }) {
+  return inTransaction(async (tx) => {
+    if (await campHasMarks(tx, input.campId)) throw new GradingError(GRADING_ERRORS.rubricLocked);
+    const codes = [...new Set(input.rubric.criteria.map((c) => c.competency))];
+    const competencies = await tx.competency.findMany({
+      where: { code: { in: codes } },
+      select: { id: true, code: true, framework: { select: { status: true, version: true } } },
+    });
+    const idByCode = new Map<string, { id: number; rank: number }>();
+    for (const c of competencies) {
+      const rank = (c.framework.status === "active" ? 1_000_000 : 0) + c.framework.version;
+      const known = idByCode.get(c.code);
+      if (!known || rank > known.rank) idByCode.set(c.code, { id: c.id, rank });
+    }
+    const missing = codes.find((code) => !idByCode.has(code));
+    if (missing) throw new GradingError(GRADING_ERRORS.unknownCompetency, { competency: missing });
+    const previous = await loadCampRubric(tx, input.campId);
+    if (previous) await tx.rubric.update({ where: { id: previous.id }, data: { campId: null }, select: { id: true } });
+    const created = await tx.rubric.create({
+      data: {
+        name: input.rubric.name,
+        campId: input.campId,
+        criteria: {
+          create: input.rubric.criteria.map((c, i) => ({
+            title: c.title,
+            description: c.description,
+            competencyId: idByCode.get(c.competency)!.id,
+            weight: c.weight,
+            sortOrder: i + 1,
+            levels: { create: c.levels.map((l, j) => ({ label: l.label, descriptor: l.descriptor, points: l.points, sortOrder: j + 1 })) },
+          })),
+        },
+      },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "camp.rubric_replaced",
+      entityType: "Camp",
+      entityId: input.campId,
+      before: previous ? { rubricId: previous.id } : null,
+      after: { rubricId: created.id, source: input.source, criteria: input.rubric.criteria.length },
+    });
+    return created;
+  });
+}
+
+export async function copyTemplateRubric(input: { campId: number; actorId: number; templateId: number }) {
+  const template = await db.rubric.findFirst({ where: { id: input.templateId, isTemplate: true }, select: { id: true } });
+  if (!template) throw new GradingError(GRADING_ERRORS.templateNotFound);
+  const document = await rubricDocument(db, template.id);
+  return replaceCampRubric({ campId: input.campId, actorId: input.actorId, rubric: document!, source: `template:${template.id}` });
+}
+
+// ---------------------------------------------------------------- marking
+
+async function projectCamp(client: DbTx, projectId: number) {
+  const project = await client.project.findUnique({
+    where: { id: projectId },
+    select: {
+      id: true,
+      title: true,
+      teamId: true,
+      team: { select: { name: true, campId: true, camp: { select: { id: true, blindMarking: true, markersPerProject: true, moderationThresholdPct: true, passMark: true } } } },
+      finalMark: { select: { releasedAt: true } },
+    },
+  });
+  if (!project) throw new GradingError(GRADING_ERRORS.projectNotFound, { projectId });
+  return project;
+}
+
+export type ScoreInput = { criterionId: number; levelId: number | null; comment: string };
+
+type MarkSnapshot = { status: string; total: number | null; scores: { criterionId: number; levelId: number; comment: string }[] } | null;
+
+/**
+ * Saves (draft) or submits one marker's mark of one project. Refused, with nothing written,
+ * when the marker isn't on the camp's staff, a level or criterion isn't the rubric's, a
+ * submission leaves a criterion unmarked, or the project's mark is released.
+ */
+export async function saveMark(input: { projectId: number; markerId: number; scores: ScoreInput[]; submit: boolean; reason?: string | null }) {
+  return inTransaction(async (tx) => {
+    const project = await projectCamp(tx, input.projectId);
+    const campId = project.team.campId;
+    if (!(await campRole(tx, input.markerId, campId))) throw new GradingError(GRADING_ERRORS.notStaff);
+    if (project.finalMark?.releasedAt) throw new GradingError(GRADING_ERRORS.released);
+    const rubric = await loadCampRubric(tx, campId);
+    if (!rubric) throw new GradingError(GRADING_ERRORS.noRubric);
+    const criteria = new Map(rubric.criteria.map((c) => [c.id, c]));
+    const chosen = new Map<number, { levelId: number | null; comment: string }>();
+    for (const score of input.scores) {
+      const criterion = criteria.get(score.criterionId);
+      if (!criterion) throw new GradingError(GRADING_ERRORS.foreignCriterion, { criterionId: score.criterionId });
+      if (score.levelId !== null && !criterion.levels.some((l) => l.id === score.levelId)) {
+        throw new GradingError(GRADING_ERRORS.foreignLevel, { criterion: criterion.title });
+      }
+      chosen.set(score.criterionId, { levelId: score.levelId, comment: score.comment.trim() });
+    }
+    const complete = rubric.criteria.every((c) => chosen.get(c.id)?.levelId != null);
+    if (input.submit && !complete) {
+      const first = rubric.criteria.find((c) => chosen.get(c.id)?.levelId == null)!;
+      throw new GradingError(GRADING_ERRORS.incomplete, { criterion: first.title });
+    }
+    const existing = await tx.mark.findUnique({
+      where: { projectId_markerId: { projectId: input.projectId, markerId: input.markerId } },
+      select: { id: true, status: true, total: true, scores: { orderBy: { criterionId: "asc" }, select: { criterionId: true, levelId: true, comment: true } } },
+    });
+    if (existing?.status === "submitted" && !input.submit) throw new GradingError(GRADING_ERRORS.alreadySubmitted);
+
+    const scored = rubric.criteria.flatMap((c) => {
+      const pick = chosen.get(c.id);
+      const level = pick?.levelId != null ? c.levels.find((l) => l.id === pick.levelId)! : null;
+      return level ? [{ criterionId: c.id, levelId: level.id, comment: pick!.comment, weight: c.weight, points: level.points }] : [];
+    });
+    const total = complete ? markerTotal(scored) : null;
+    const status = input.submit ? "submitted" : "draft";
+    const now = new Date();
+    const mark = await tx.mark.upsert({
+      where: { projectId_markerId: { projectId: input.projectId, markerId: input.markerId } },
+      create: { projectId: input.projectId, markerId: input.markerId, status, total, submittedAt: input.submit ? now : null },
+      update: { status, total, submittedAt: input.submit ? now : null },
+      select: { id: true },
+    });
+    await tx.markScore.deleteMany({ where: { markId: mark.id } });
+    if (scored.length > 0) {
+      await tx.markScore.createMany({ data: scored.map((s) => ({ markId: mark.id, criterionId: s.criterionId, levelId: s.levelId, comment: s.comment })) });
+    }
+    const before: MarkSnapshot = existing ? { status: existing.status, total: existing.total, scores: existing.scores } : null;
+    const after: MarkSnapshot = { status, total, scores: scored.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId, comment: s.comment })) };
+    await tx.markEvent.create({
+      data: {
+        projectId: input.projectId,
+        actorId: input.markerId,
+        kind: input.submit ? "mark_submitted" : "mark_saved",
+        before: before ? JSON.stringify(before) : null,
+        after: JSON.stringify(after),
+        reason: input.reason?.trim() || null,
+      },
+    });
+    return { markId: mark.id, status, total };
+  });
+}
+
+// ---------------------------------------------------------------- summaries
+
+type MarkRow = {
+  markerId: number;
+  status: string;
+  total: number | null;
+  scores: { criterionId: number; levelId: number }[];
+};
+
+export type ProjectStanding = {
+  submitted: number;
+  mean: number | null;
+  disagreements: Disagreement[];
+  needsModeration: boolean;
+  ready: boolean;
+};
+
+/** What the submitted marks say: mean, disagreements, and whether the project can be released. */
+export function standingOf(marks: MarkRow[], rubric: CampRubric, camp: { markersPerProject: number; moderationThresholdPct: number }): ProjectStanding {
+  const rankOf = new Map<number, number>();
+  for (const c of rubric.criteria) c.levels.forEach((l, i) => rankOf.set(l.id, i));
+  const submitted = marks.filter((m) => m.status === "submitted" && m.total !== null);
+  const found = disagreements(
+    submitted.map((m) => ({
+      markerId: m.markerId,
+      total: m.total!,
+      levelRanks: Object.fromEntries(m.scores.map((s) => [s.criterionId, rankOf.get(s.levelId) ?? 0])),
+    })),
+    camp.moderationThresholdPct,
+    MAX_TOTAL,
+  );
+  return {
+    submitted: submitted.length,
+    mean: meanRoundHalfUp(submitted.map((m) => m.total!)),
+    disagreements: found,
+    needsModeration: found.length > 0,
+    ready: submitted.length >= camp.markersPerProject,
+  };
+}
+
+const markRowSelect = {
+  markerId: true,
+  status: true,
+  total: true,
+  submittedAt: true,
+  updatedAt: true,
+  marker: { select: { displayName: true } },
+  scores: { select: { criterionId: true, levelId: true, comment: true } },
+} as const;
+
+/** The grading screen: the submission, the rubric, the viewer's mark and — unless blind — the others'. */
+export async function loadGradingScreen(projectId: number, viewerId: number) {
+  const project = await db.project.findUnique({
+    where: { id: projectId },
+    select: {
+      id: true,
+      title: true,
+      team: { select: { id: true, name: true, campId: true, camp: { select: { id: true, blindMarking: true, markersPerProject: true, moderationThresholdPct: true, passMark: true, status: true } } } },
+      brief: { select: { title: true, dueAt: true } },
+      versions: {
+        orderBy: { versionNo: "desc" },
+        take: 1,
+        select: {
+          versionNo: true,
+          background: true,
+          design: true,
+          budget: true,
+          impact: true,
+          submittedAt: true,
+          late: true,
+          attachments: { orderBy: { id: "asc" }, select: { id: true, originalName: true, mimeType: true, sizeBytes: true } },
+        },
+      },
+      finalMark: { select: { total: true, method: true, releasedAt: true, reason: true } },
+      marks: { orderBy: { markerId: "asc" }, select: markRowSelect },
+      markEvents: { orderBy: { id: "desc" }, take: 100, select: { id: true, actorId: true, kind: true, before: true, after: true, reason: true, createdAt: true } },
+    },
+  });
+  if (!project) return null;
+  const camp = project.team.camp;
+  const role = await campRole(db, viewerId, camp.id);
+  if (!role) return null;
+  const rubric = await loadCampRubric(db, camp.id);
+  const mine = project.marks.find((m) => m.markerId === viewerId) ?? null;
+  const canSeeOthers = !camp.blindMarking || mine?.status === "submitted";
+  const others = canSeeOthers ? project.marks.filter((m) => m.markerId !== viewerId && m.status === "submitted") : [];
+  const standing = rubric ? standingOf(project.marks, rubric, camp) : null;
+  const actorIds = [...new Set(project.markEvents.map((e) => e.actorId))];
+  const actors = new Map((await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  // Blind marking hides the others' marks, so it hides the history of them too.
+  const history = project.markEvents
+    .filter((e) => canSeeOthers || e.actorId === viewerId || !e.kind.startsWith("mark_"))
+    .map((e) => ({ id: e.id, actor: actors.get(e.actorId) ?? `#${e.actorId}`, kind: e.kind, reason: e.reason, createdAt: e.createdAt, before: totalOf(e.before), after: totalOf(e.after), statusAfter: statusOf(e.after) }));
+  const neighbours = await db.project.findMany({
+    where: { team: { campId: camp.id } },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  const index = neighbours.findIndex((p) => p.id === projectId);
+  // Participation adjustments are a mentor's business (lead and mentors), not a judge's.
+  const members =
+    role === "judge"
+      ? []
+      : await Promise.all(
+          (
+            await db.teamMember.findMany({
+              where: { teamId: project.team.id, leftAt: null },
+              orderBy: { personId: "asc" },
+              select: { person: { select: { id: true, name: true, employeeNo: true } } },
+            })
+          ).map(async ({ person }) => ({
+            ...person,
+            adjustments: await db.participationAdjustment.findMany({
+              where: { campId: camp.id, personId: person.id },
+              orderBy: { id: "asc" },
+              select: { id: true, delta: true, reason: true, createdAt: true },
+            }),
+          })),
+        );
+  return {
+    members,
+    role,
+    project: { id: project.id, title: project.title, team: { id: project.team.id, name: project.team.name }, brief: project.brief, version: project.versions[0] ?? null },
+    camp,
+    rubric,
+    mine,
+    others,
+    canSeeOthers,
+    // The mean and the disagreements speak for the others' marks: not shown while blind.
+    standing: canSeeOthers ? standing : null,
+    finalMark: project.finalMark,
+    history,
+    previousId: index > 0 ? neighbours[index - 1].id : null,
+    nextId: index >= 0 && index < neighbours.length - 1 ? neighbours[index + 1].id : null,
+  } as const;
+}
+
+function parseSnapshot(text: string | null): Record<string, unknown> | null {
+  if (!text) return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+function totalOf(text: string | null): number | null {
+  const value = parseSnapshot(text)?.total;
+  return typeof value === "number" ? value : null;
+}
+function statusOf(text: string | null): string | null {
+  const value = parseSnapshot(text)?.status;
+  return typeof value === "string" ? value : null;
+}
+
+/** A staff member's desk: every project of their camps, their own progress, what awaits moderation. */
+export async function loadGradingQueue(userId: number) {
+  const staff = await db.campStaff.findMany({
+    where: { userId },
+    orderBy: { campId: "desc" },
+    select: {
+      role: true,
+      camp: {
+        select: {
+          id: true,
+          status: true,
+          markersPerProject: true,
+          moderationThresholdPct: true,
+          blindMarking: true,
+          offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true } } } },
+          briefs: { orderBy: { dueAt: "asc" }, select: { id: true, title: true, dueAt: true } },
+          teams: {
+            orderBy: { id: "asc" },
+            select: {
+              name: true,
+              projects: {
+                orderBy: { id: "asc" },
+                select: { id: true, title: true, finalMark: { select: { method: true, releasedAt: true } }, marks: { select: markRowSelect } },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+  const camps = [];
+  for (const { role, camp } of staff) {
+    const rubric = await loadCampRubric(db, camp.id);
+    const projects = camp.teams.flatMap((team) =>
+      team.projects.map((p) => {
+        const mine = p.marks.find((m) => m.markerId === userId);
+        const standing = rubric ? standingOf(p.marks, rubric, camp) : null;
+        const scoredCriteria = mine ? mine.scores.length : 0;
+        return {
+          id: p.id,
+          title: p.title,
+          team: team.name,
+          myStatus: mine?.status ?? "none",
+          myProgress: { scored: scoredCriteria, of: rubric?.criteria.length ?? 0 },
+          submitted: standing?.submitted ?? 0,
+          // Blind marking: the others' disagreement is news only after one's own submission (or to the lead).
+          needsModeration: (role === "lead" || mine?.status === "submitted" || !camp.blindMarking) && !!standing?.needsModeration,
+          moderated: p.finalMark?.method === "moderated",
+          released: !!p.finalMark?.releasedAt,
+        };
+      }),
+    );
+    camps.push({
+      role,
+      id: camp.id,
+      status: camp.status,
+      markersPerProject: camp.markersPerProject,
+      title: camp.offering.course,
+      code: camp.offering.code,
+      briefs: camp.briefs,
+      hasRubric: !!rubric,
+      projects,
+      done: projects.filter((p) => p.myStatus === "submitted").length,
+    });
+  }
+  return camps;
+}
+
+// ---------------------------------------------------------------- moderation and outcomes
+
+async function requireLead(tx: DbTx, userId: number, campId: number) {
+  if ((await campRole(tx, userId, campId)) !== "lead") throw new GradingError(GRADING_ERRORS.notLead);
+}
+
+/** The lead mentor sets the final mark with a reason (method "moderated"). A released mark is un-released first. */
+export async function moderateMark(input: { projectId: number; leadId: number; total: number; reason: string }) {
+  const reason = input.reason.trim();
+  if (!reason) throw new GradingError(GRADING_ERRORS.reasonRequired);
+  if (!Number.isInteger(input.total) || input.total < 0 || input.total > MAX_TOTAL) throw new GradingError(GRADING_ERRORS.totalOutOfRange, { max: MAX_TOTAL });
+  return inTransaction(async (tx) => {
+    const project = await projectCamp(tx, input.projectId);
+    await requireLead(tx, input.leadId, project.team.campId);
+    if (project.finalMark?.releasedAt) await unreleaseInTx(tx, project, input.leadId, reason);
+    const before = await tx.finalMark.findUnique({ where: { projectId: input.projectId }, select: { total: true, method: true } });
+    await tx.finalMark.upsert({
+      where: { projectId: input.projectId },
+      create: { projectId: input.projectId, total: input.total, method: "moderated", needsModeration: true, moderatedById: input.leadId, reason },
+      update: { total: input.total, method: "moderated", moderatedById: input.leadId, reason },
+      select: { projectId: true },
+    });
+    await tx.markEvent.create({
+      data: { projectId: input.projectId, actorId: input.leadId, kind: "moderated", before: before ? JSON.stringify(before) : null, after: JSON.stringify({ total: input.total, method: "moderated" }), reason },
+    });
+  });
+}
+
+/** A mentor's per-member adjustment of the team mark (centipoints, with a reason; audited). */
+export async function recordAdjustment(input: { campId: number; personId: number; delta: number; reason: string; byId: number }) {
+  const reason = input.reason.trim();
+  if (!reason) throw new GradingError(GRADING_ERRORS.reasonRequired);
+  if (!Number.isInteger(input.delta) || Math.abs(input.delta) > MAX_TOTAL) throw new GradingError(GRADING_ERRORS.totalOutOfRange, { max: MAX_TOTAL });
+  return inTransaction(async (tx) => {
+    const role = await campRole(tx, input.byId, input.campId);
+    if (role !== "lead" && role !== "mentor") throw new GradingError(GRADING_ERRORS.notStaff);
+    const membership = await tx.teamMember.findFirst({
+      where: { personId: input.personId, leftAt: null, team: { campId: input.campId } },
+      select: { team: { select: { projects: { select: { finalMark: { select: { releasedAt: true } } } } } } },
+    });
+    if (!membership) throw new GradingError(GRADING_ERRORS.notMember);
+    if (membership.team.projects.some((p) => p.finalMark?.releasedAt)) throw new GradingError(GRADING_ERRORS.released);
+    const row = await tx.participationAdjustment.create({
+      data: { campId: input.campId, personId: input.personId, delta: input.delta, reason, byId: input.byId },
+      select: { id: true },
+    });
+    await recordAudit(tx, {
+      actorId: input.byId,
+      action: "camp.participation_adjusted",
+      entityType: "ParticipationAdjustment",
+      entityId: row.id,
+      personId: input.personId,
+      after: { campId: input.campId, delta: input.delta },
+      reason,
+    });
+    return row;
+  });
+}
+
+export type MemberOutcome = IndividualOutcome & {
+  personId: number;
+  name: string;
+  employeeNo: string;
+  adjustment: number;
+  attendedMinutes: number;
+  scheduledMinutes: number;
+};
+
+/** Each current member's outcome on a team total. */
+export async function memberOutcomes(tx: DbTx, input: { campId: number; teamId: number; teamTotal: number }): Promise<MemberOutcome[]> {
+  const camp = await tx.camp.findUniqueOrThrow({
+    where: { id: input.campId },
+    select: { passMark: true, offering: { select: { creditYear: true, sessions: { select: { id: true, startsAt: true, endsAt: true } } } } },
+  });
+  const members = await tx.teamMember.findMany({
+    where: { teamId: input.teamId, leftAt: null },
+    orderBy: { personId: "asc" },
+    select: { person: { select: { id: true, name: true, employeeNo: true } } },
+  });
+  const personIds = members.map((m) => m.person.id);
+  const [adjustments, attendance, policy] = await Promise.all([
+    tx.participationAdjustment.groupBy({ by: ["personId"], where: { campId: input.campId, personId: { in: personIds } }, _sum: { delta: true } }),
+    tx.attendance.findMany({
+      where: { personId: { in: personIds }, sessionId: { in: camp.offering.sessions.map((s) => s.id) }, status: { in: [...ATTENDED_STATUSES] } },
+      select: { personId: true, sessionId: true },
+    }),
+    policyForYear(tx, camp.offering.creditYear),
+  ]);
+  const minutesOf = new Map(camp.offering.sessions.map((s) => [s.id, sessionMinutes(s)]));
+  const scheduledMinutes = [...minutesOf.values()].reduce((a, b) => a + b, 0);
+  return members.map(({ person }) => {
+    const adjustment = adjustments.find((a) => a.personId === person.id)?._sum.delta ?? 0;
+    const attendedMinutes = attendance.filter((a) => a.personId === person.id).reduce((sum, a) => sum + (minutesOf.get(a.sessionId) ?? 0), 0);
+    const outcome = individualOutcome({ teamTotal: input.teamTotal, adjustment, passMark: camp.passMark, attendedMinutes, scheduledMinutes, rules: policy.rules });
+    return { ...outcome, personId: person.id, name: person.name, employeeNo: person.employeeNo, adjustment, attendedMinutes, scheduledMinutes };
+  });
+}
+
+// ---------------------------------------------------------------- release
+
+const CAMP_SOURCE = (campId: number, personId: number) => `camp:${campId}:person:${personId}#`;
+
+/**
+ * Releases one project's final mark and feedback to its team (lead mentor only), once: a
+ * second release is refused. Passing members get the camp's credits; every member is notified.
+ */
+export async function releaseProject(input: { projectId: number; leadId: number; feedback: string; now?: Date }) {
+  const now = input.now ?? new Date();
+  return inTransaction(async (tx) => {
+    const project = await projectCamp(tx, input.projectId);
+    const { camp } = project.team;
+    await requireLead(tx, input.leadId, camp.id);
+    if (project.finalMark?.releasedAt) throw new GradingError(GRADING_ERRORS.alreadyReleased);
+    const rubric = await loadCampRubric(tx, camp.id);
+    if (!rubric) throw new GradingError(GRADING_ERRORS.noRubric);
+    const marks = await tx.mark.findMany({ where: { projectId: input.projectId }, select: { markerId: true, status: true, total: true, scores: { select: { criterionId: true, levelId: true } } } });
+    const standing = standingOf(marks, rubric, camp);
+    const current = await tx.finalMark.findUnique({ where: { projectId: input.projectId }, select: { method: true, total: true } });
+    if (!standing.ready) throw new GradingError(GRADING_ERRORS.notEnoughMarks, { submitted: standing.submitted, needed: camp.markersPerProject });
+    const moderated = current?.method === "moderated";
+    if (standing.needsModeration && !moderated) throw new GradingError(GRADING_ERRORS.needsModeration);
+    const total = moderated ? current!.total : standing.mean!;
+    const feedback = input.feedback.trim();
+    if (current) {
+      // Conditional: of two releases racing, one finds the row already released.
+      const { count } = await tx.finalMark.updateMany({
+        where: { projectId: input.projectId, releasedAt: null },
+        data: { total, needsModeration: standing.needsModeration, feedback, releasedAt: now, releasedById: input.leadId },
+      });
+      if (count === 0) throw new GradingError(GRADING_ERRORS.alreadyReleased);
+    } else {
+      await tx.finalMark.create({
+        data: { projectId: input.projectId, total, method: "mean", needsModeration: standing.needsModeration, feedback, releasedAt: now, releasedById: input.leadId },
+        select: { projectId: true },
+      });
+    }
+    const offering = await tx.camp.findUniqueOrThrow({
+      where: { id: camp.id },
+      select: { offering: { select: { id: true, code: true, creditYear: true, course: { select: { creditPoints: true, titleZh: true, titleEn: true } } } } },
+    });
+    const { course } = offering.offering;
+    const outcomes = await memberOutcomes(tx, { campId: camp.id, teamId: project.teamId, teamTotal: total });
+    const weights = competencyWeights(rubric.criteria);
+    const creditYear = await effectiveCreditYear(tx, offering.offering.creditYear);
+    const awarded: number[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.passed && course.creditPoints > 0) {
+        const prefix = CAMP_SOURCE(camp.id, outcome.personId);
+        const entries = await tx.ledgerEntry.findMany({
+          where: { personId: outcome.personId, sourceKey: { startsWith: prefix } },
+          select: { sourceKey: true, reversedBy: { select: { id: true } } },
+        });
+        const lastN = entries.reduce((max, e) => Math.max(max, Number(e.sourceKey.slice(prefix.length)) || 0), 0);
+        if (!entries.some((e) => !e.reversedBy)) {
+          await awardCredits(tx, {
+            personId: outcome.personId,
+            creditYear,
+            amount: course.creditPoints,
+            category: "camp",
+            sourceType: "camp_release",
+            sourceKey: `${prefix}${lastN + 1}`,
+            competencies: splitByWeights(course.creditPoints, weights),
+            offeringId: offering.offering.id,
+            campId: camp.id,
+            note: offering.offering.code,
+            createdById: input.leadId,
+          });
+          awarded.push(outcome.personId);
+        }
+      }
+      await notify(tx, {
+        personId: outcome.personId,
+        kind: "grading.released",
+        key: "grading.notify.released",
+        params: { project: project.title, courseZh: course.titleZh, courseEn: course.titleEn },
+      });
+    }
+    await tx.markEvent.create({
+      data: {
+        projectId: input.projectId,
+        actorId: input.leadId,
+        kind: "released",
+        before: current ? JSON.stringify(current) : null,
+        after: JSON.stringify({ total, method: moderated ? "moderated" : "mean", awarded, outcomes: outcomes.map((o) => ({ personId: o.personId, total: o.total, passed: o.passed, failure: o.failure })) }),
+        reason: null,
+      },
+    });
+    await updateCampStatus(tx, camp.id);
+    return { total, outcomes, awarded };
+  });
+}
+
+async function updateCampStatus(tx: DbTx, campId: number) {
+  const projects = await tx.project.findMany({ where: { team: { campId } }, select: { finalMark: { select: { releasedAt: true } } } });
+  const all = projects.length > 0 && projects.every((p) => p.finalMark?.releasedAt);
+  const camp = await tx.camp.findUniqueOrThrow({ where: { id: campId }, select: { status: true } });
+  const next = all ? "released" : camp.status === "released" ? "grading" : camp.status;
+  if (next !== camp.status) await tx.camp.update({ where: { id: campId }, data: { status: next }, select: { id: true } });
+}
+
+async function unreleaseInTx(tx: DbTx, project: Awaited<ReturnType<typeof projectCamp>>, leadId: number, reason: string) {
+  const campId = project.team.campId;
+  const { count } = await tx.finalMark.updateMany({ where: { projectId: project.id, releasedAt: { not: null } }, data: { releasedAt: null, releasedById: null } });
+  if (count === 0) throw new GradingError(GRADING_ERRORS.notReleased);
+  const members = await tx.teamMember.findMany({ where: { teamId: project.teamId }, select: { personId: true } });
+  const standing = await tx.ledgerEntry.findMany({
+    where: { campId, sourceType: "camp_release", personId: { in: members.map((m) => m.personId) }, reversedBy: { is: null } },
+    select: { id: true },
+  });
+  const reversed: number[] = [];
+  for (const entry of standing) {
+    await reverseEntry(tx, { entryId: entry.id, reason, createdById: leadId });
+    reversed.push(entry.id);
+  }
+  await tx.markEvent.create({
+    data: { projectId: project.id, actorId: leadId, kind: "unreleased", before: JSON.stringify({ released: true }), after: JSON.stringify({ released: false, reversedEntryIds: reversed }), reason },
+  });
+  await updateCampStatus(tx, campId);
+  return reversed;
+}
+
+/** Takes a released mark back (lead only, with a reason): its credits are reversed, never edited. */
+export async function unreleaseProject(input: { projectId: number; leadId: number; reason: string }) {
+  const reason = input.reason.trim();
+  if (!reason) throw new GradingError(GRADING_ERRORS.reasonRequired);
+  return inTransaction(async (tx) => {
+    const project = await projectCamp(tx, input.projectId);
+    await requireLead(tx, input.leadId, project.team.campId);
+    return { reversedEntryIds: await unreleaseInTx(tx, project, input.leadId, reason) };
+  });
+}
+
+// ---------------------------------------------------------------- pages
+
+/** The lead's moderation and release list: every project with its marks, standing and members' outcomes. */
+export async function loadReleasePage(campId: number) {
+  const camp = await db.camp.findUnique({
+    where: { id: campId },
+    select: {
+      id: true,
+      status: true,
+      passMark: true,
+      markersPerProject: true,
+      moderationThresholdPct: true,
+      blindMarking: true,
+      offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true, creditPoints: true } } } },
+    },
+  });
+  if (!camp) return null;
+  const rubric = await loadCampRubric(db, campId);
+  const projects = await db.project.findMany({
+    where: { team: { campId } },
+    orderBy: { id: "asc" },
+    select: {
+      id: true,
+      title: true,
+      teamId: true,
+      team: { select: { name: true } },
+      finalMark: { select: { total: true, method: true, reason: true, feedback: true, releasedAt: true } },
+      marks: { orderBy: { markerId: "asc" }, select: markRowSelect },
+    },
+  });
+  const rows = [];
+  for (const p of projects) {
+    const standing = rubric ? standingOf(p.marks, rubric, camp) : null;
+    const total = p.finalMark?.method === "moderated" || p.finalMark?.releasedAt ? p.finalMark.total : (standing?.mean ?? null);
+    const outcomes = total === null ? [] : await memberOutcomes(db, { campId, teamId: p.teamId, teamTotal: total });
+    rows.push({
+      id: p.id,
+      title: p.title,
+      team: p.team.name,
+      marks: p.marks.map((m) => ({ markerId: m.markerId, marker: m.marker.displayName, status: m.status, total: m.total })),
+      standing,
+      finalMark: p.finalMark,
+      total,
+      outcomes,
+    });
+  }
+  const criteria = new Map((rubric?.criteria ?? []).map((c) => [c.id, c.title]));
+  return { camp, rubric: rubric ? { id: rubric.id, name: rubric.name } : null, criteria: Object.fromEntries(criteria), projects: rows };
+}
+
+/** The released results of the person's teams: mark, feedback, own outcome and camp credits. */
+export async function loadMyCampResults(personId: number) {
+  const memberships = await db.teamMember.findMany({
+    where: { personId },
+    orderBy: { id: "desc" },
+    select: {
+      team: {
+        select: {
+          id: true,
+          name: true,
+          campId: true,
+          camp: { select: { id: true, passMark: true, offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true } } } } } },
+          projects: { orderBy: { id: "asc" }, select: { id: true, title: true, finalMark: { select: { total: true, feedback: true, releasedAt: true } } } },
+        },
+      },
+    },
+  });
+  const results = [];
+  const seen = new Set<number>();
+  for (const { team } of memberships) {
+    for (const project of team.projects) {
+      if (!project.finalMark?.releasedAt || seen.has(project.id)) continue;
+      seen.add(project.id);
+      const outcomes = await memberOutcomes(db, { campId: team.campId, teamId: team.id, teamTotal: project.finalMark.total });
+      const mine = outcomes.find((o) => o.personId === personId) ?? null;
+      const credits = await db.ledgerEntry.findMany({
+        where: { personId, campId: team.campId, sourceType: { in: ["camp_release", "reversal"] } },
+        orderBy: { id: "asc" },
+        select: { id: true, amount: true, sourceType: true, createdAt: true, creditYear: true },
+      });
+      results.push({
+        projectId: project.id,
+        title: project.title,
+        team: team.name,
+        course: team.camp.offering.course,
+        code: team.camp.offering.code,
+        passMark: team.camp.passMark,
+        teamTotal: project.finalMark.total,
+        feedback: project.finalMark.feedback,
+        releasedAt: project.finalMark.releasedAt,
+        outcome: mine,
+        credits,
+        creditTotal: credits.reduce((s, c) => s + c.amount, 0),
+      });
+    }
+  }
+  return results;
+}
+
+/** Criterion-level marks of a camp, one row per marker and criterion (for the CSV export). */
+export async function campMarkRows(campId: number) {
+  const rubric = await loadCampRubric(db, campId);
+  const marks = await db.mark.findMany({
+    where: { project: { team: { campId } } },
+    orderBy: [{ projectId: "asc" }, { markerId: "asc" }],
+    select: {
+      status: true,
+      total: true,
+      marker: { select: { username: true, displayName: true } },
+      project: { select: { id: true, title: true, team: { select: { name: true } }, finalMark: { select: { total: true, method: true, releasedAt: true } } } },
+      scores: { select: { criterionId: true, comment: true, level: { select: { label: true, points: true } } } },
+    },
+  });
+  const rows: (string | number | null)[][] = [];
+  for (const mark of marks) {
+    for (const criterion of rubric?.criteria ?? []) {
+      const score = mark.scores.find((s) => s.criterionId === criterion.id);
+      rows.push([
+        mark.project.id,
+        mark.project.team.name,
+        mark.project.title,
+        mark.marker.username,
+        mark.marker.displayName,
+        mark.status,
+        criterion.title,
+        criterion.competency.code,
+        criterion.weight,
+        score?.level.label ?? "",
+        score?.level.points ?? null,
+        score ? criterion.weight * score.level.points : null,
+        score?.comment ?? "",
+        mark.total,
+        mark.project.finalMark?.total ?? null,
+        mark.project.finalMark?.method ?? "",
+      ]);
+    }
+  }
+  return rows;
+}
+
+export const MARK_CSV_HEADER = ["project_id", "team", "project", "marker", "marker_name", "status", "criterion", "competency", "weight", "level", "level_points", "criterion_score", "comment", "marker_total", "final_total", "final_method"];
+
+export async function projectInCamp(projectId: number, campId: number): Promise<boolean> {
+  return (await db.project.count({ where: { id: projectId, team: { campId } } })) > 0;
+}

@@ -1,0 +1,181 @@
+// A rubric as a portable document (competencies by code, no database ids), read from and
+// written to JSON and CSV. Client-safe. Errors are message keys ("grading.rubric.errors.*").
+import { z } from "zod";
+import { csvDocument } from "~/utils/csv";
+
+export const RUBRIC_ERRORS = {
+  invalidJson: "grading.rubric.errors.invalidJson",
+  invalidCsv: "grading.rubric.errors.invalidCsv",
+  invalid: "grading.rubric.errors.invalid",
+  weightsSum: "grading.rubric.errors.weightsSum",
+  noCriteria: "grading.rubric.errors.noCriteria",
+  noLevels: "grading.rubric.errors.noLevels",
+  unknownCompetency: "grading.rubric.errors.unknownCompetency",
+  duplicateLevelPoints: "grading.rubric.errors.duplicateLevelPoints",
+} as const;
+
+export type RubricErrorKey = (typeof RUBRIC_ERRORS)[keyof typeof RUBRIC_ERRORS];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const RubricLevelSchema = z.object({
+  label: text(100),
+  descriptor: z.string().trim().max(1000).default(""),
+  points: z.number().int().min(0).max(100),
+});
+
+export const RubricCriterionSchema = z.object({
+  title: text(200),
+  description: z.string().trim().max(2000).default(""),
+  competency: text(50),
+  weight: z.number().int().min(1).max(100),
+  levels: z.array(RubricLevelSchema).min(1).max(10),
+});
+
+export const RubricDocumentSchema = z.object({
+  name: text(200),
+  criteria: z.array(RubricCriterionSchema).min(1).max(20),
+});
+
+export type RubricDocument = z.output<typeof RubricDocumentSchema>;
+
+export type RubricParse = { ok: true; rubric: RubricDocument } | { ok: false; error: RubricErrorKey; params?: Record<string, string | number> };
+
+/** Shape checks plus the rules: weights add up to 100, levels within a criterion have distinct points. */
+export function checkRubric(value: unknown): RubricParse {
+  const parsed = RubricDocumentSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue?.path.length === 1 && issue.path[0] === "criteria") return { ok: false, error: RUBRIC_ERRORS.noCriteria };
+    if (issue?.path.at(-1) === "levels") return { ok: false, error: RUBRIC_ERRORS.noLevels };
+    return { ok: false, error: RUBRIC_ERRORS.invalid, params: { path: issue ? issue.path.join(".") : "" } };
+  }
+  const rubric = parsed.data;
+  const sum = rubric.criteria.reduce((s, c) => s + c.weight, 0);
+  if (sum !== 100) return { ok: false, error: RUBRIC_ERRORS.weightsSum, params: { sum } };
+  for (const criterion of rubric.criteria) {
+    const points = new Set(criterion.levels.map((l) => l.points));
+    if (points.size !== criterion.levels.length) return { ok: false, error: RUBRIC_ERRORS.duplicateLevelPoints, params: { criterion: criterion.title } };
+  }
+  return { ok: true, rubric };
+}
+
+export function rubricToJson(rubric: RubricDocument): string {
+  return JSON.stringify(
+    {
+      name: rubric.name,
+      criteria: rubric.criteria.map((c) => ({
+        title: c.title,
+        description: c.description,
+        competency: c.competency,
+        weight: c.weight,
+        levels: c.levels.map((l) => ({ label: l.label, descriptor: l.descriptor, points: l.points })),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export function parseRubricJson(textValue: string): RubricParse {
+  let value: unknown;
+  try {
+    value = JSON.parse(textValue.replace(/^\uFEFF/, ""));
+  } catch {
+    return { ok: false, error: RUBRIC_ERRORS.invalidJson };
+  }
+  return checkRubric(value);
+}
+
+export const RUBRIC_CSV_HEADER = ["rubric", "criterion", "criterion_description", "competency", "weight", "level", "level_descriptor", "points"];
+
+/** One row per level; the criterion's fields repeat on each of its levels. */
+export function rubricToCsv(rubric: RubricDocument): string {
+  const rows = rubric.criteria.flatMap((c) => c.levels.map((l) => [rubric.name, c.title, c.description, c.competency, c.weight, l.label, l.descriptor, l.points]));
+  return csvDocument(RUBRIC_CSV_HEADER, rows);
+}
+
+/** RFC 4180 rows: quoted fields with doubled quotes, CRLF or LF line ends, a leading BOM ignored. */
+export function parseCsvRows(input: string): string[][] | null {
+  const source = input.replace(/^\uFEFF/, "");
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (source[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"') {
+      if (field !== "") return null;
+      quoted = true;
+    } else if (ch === ",") {
+      row.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && source[i + 1] === "\n") i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else {
+      field += ch;
+    }
+    i++;
+  }
+  if (quoted) return null;
+  if (field !== "" || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0] === ""));
+}
+
+/** Undoes csvCell's guard against formulas: a text cell written as '=… reads back as =…. */
+function unguard(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+export function parseRubricCsv(textValue: string): RubricParse {
+  const rows = parseCsvRows(textValue);
+  if (!rows || rows.length < 2) return { ok: false, error: RUBRIC_ERRORS.invalidCsv };
+  const header = rows[0].map((h) => h.trim().toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  if (RUBRIC_CSV_HEADER.some((name) => col(name) < 0)) return { ok: false, error: RUBRIC_ERRORS.invalidCsv };
+  const criteria: { title: string; description: string; competency: string; weight: number; levels: { label: string; descriptor: string; points: number }[] }[] = [];
+  let name = "";
+  for (const raw of rows.slice(1)) {
+    const cell = (n: string) => unguard(raw[col(n)] ?? "").trim();
+    name ||= cell("rubric");
+    const weight = Number(cell("weight"));
+    const points = Number(cell("points"));
+    const title = cell("criterion");
+    let criterion = criteria.at(-1);
+    if (!criterion || criterion.title !== title) {
+      criterion = { title, description: cell("criterion_description"), competency: cell("competency"), weight, levels: [] };
+      criteria.push(criterion);
+    }
+    criterion.levels.push({ label: cell("level"), descriptor: cell("level_descriptor"), points });
+  }
+  return checkRubric({ name, criteria });
+}
+
+/** Either format, told apart by the first character. */
+export function parseRubricText(textValue: string): RubricParse {
+  const trimmed = textValue.replace(/^\uFEFF/, "").trimStart();
+  return trimmed.startsWith("{") ? parseRubricJson(trimmed) : parseRubricCsv(textValue);
+}

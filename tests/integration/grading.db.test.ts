@@ -1,0 +1,351 @@
+// Grading a camp: blind marking, concurrent markers, refused marks, moderation, individual
+// outcomes, release with credits, refusal of a second release, un-release by reversal, and
+// who may see what. Fixtures are built directly with Prisma.
+import { beforeAll, describe, expect, it } from "vitest";
+import { GradingError } from "~/grading/errors";
+import {
+  copyTemplateRubric,
+  loadCampRubric,
+  loadGradingScreen,
+  moderateMark,
+  recordAdjustment,
+  releaseProject,
+  replaceCampRubric,
+  rubricDocument,
+  saveMark,
+  unreleaseProject,
+  type CampRubric,
+} from "~/grading/grading.server";
+import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson } from "~/grading/rubric-format";
+import { loader as myResultLoader } from "~/routes/my.camp.result";
+import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
+import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
+import { db } from "~/utils/db.server";
+import { makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions, notificationsOf, type Catalogue } from "../support/enrolment-fixtures";
+import { makeUnitTree, makeUser } from "../support/factories";
+import { getRequest, sessionCookieFor, settle } from "../support/requests";
+
+let tree: Awaited<ReturnType<typeof makeUnitTree>>;
+let catalogue: Catalogue;
+
+const LEVELS = [100, 80, 60, 30];
+
+/** A camp of 7 sessions × 600 minutes, a 3-criterion rubric (50/30/20), two teams of three. */
+async function makeCamp(options: { blind?: boolean; creditPoints?: number } = {}) {
+  const course = await makeCourse(catalogue, { mode: "camp", creditPoints: options.creditPoints ?? 800 });
+  const offering = await makeOffering(course.id, tree.streets[0].id, { status: "closed" });
+  const sessions = await makeSessions(offering.id, [600, 600, 600, 600, 600, 600, 600]);
+  const camp = await db.camp.create({
+    data: { offeringId: offering.id, passMark: 6000, markersPerProject: 2, moderationThresholdPct: 15, blindMarking: options.blind ?? true, status: "grading" },
+  });
+  const [lead, mentor, judge, outsider] = [await makeUser("trainer"), await makeUser("trainer"), await makeUser("trainer"), await makeUser("trainer")];
+  await db.campStaff.createMany({
+    data: [
+      { campId: camp.id, userId: lead.id, role: "lead" },
+      { campId: camp.id, userId: mentor.id, role: "mentor" },
+      { campId: camp.id, userId: judge.id, role: "judge" },
+    ],
+  });
+  await db.rubric.create({
+    data: {
+      name: "Test rubric",
+      campId: camp.id,
+      criteria: {
+        create: [50, 30, 20].map((weight, i) => ({
+          title: `C${i + 1}`,
+          competencyId: catalogue.competencyIds[i],
+          weight,
+          sortOrder: i + 1,
+          levels: { create: LEVELS.map((points, j) => ({ label: `L${points}`, points, sortOrder: j + 1 })) },
+        })),
+      },
+    },
+  });
+  const brief = await db.projectBrief.create({ data: { campId: camp.id, title: "Brief", dueAt: new Date("2026-03-12T02:00:00Z") } });
+  const teams = [];
+  for (const name of ["A", "B"]) {
+    const team = await db.team.create({ data: { campId: camp.id, name } });
+    const members = [await makeLearner(tree.streets[0].areaId), await makeLearner(tree.streets[0].areaId), await makeLearner(tree.streets[0].areaId)];
+    for (const m of members) {
+      await db.teamMember.create({ data: { teamId: team.id, personId: m.person.id } });
+      await db.enrolment.create({ data: { offeringId: offering.id, personId: m.person.id, status: "completed" } });
+      for (const s of sessions) await db.attendance.create({ data: { sessionId: s.id, personId: m.person.id, status: "present" } });
+    }
+    const project = await db.project.create({
+      data: {
+        teamId: team.id,
+        briefId: brief.id,
+        title: `Project ${name}`,
+        versions: { create: { versionNo: 1, background: "bg", design: "d", budget: "b", impact: "i", submittedById: members[0].user!.id } },
+      },
+    });
+    teams.push({ team, members, project });
+  }
+  const rubric = (await loadCampRubric(db, camp.id))!;
+  return { camp, course, offering, sessions, lead, mentor, judge, outsider, teams, rubric };
+}
+
+/** Scores choosing level index `levels[i]` (0 = best) on criterion i. */
+function scores(rubric: CampRubric, levels: number[]) {
+  return rubric.criteria.map((c, i) => ({ criterionId: c.id, levelId: levels[i] === undefined ? null : c.levels[levels[i]].id, comment: `c${i}` }));
+}
+
+beforeAll(async () => {
+  tree = await makeUnitTree();
+  catalogue = await makeCatalogue();
+});
+
+describe("marking", () => {
+  it("is blind: a marker sees others' marks only after submitting their own", async () => {
+    const f = await makeCamp();
+    const projectId = f.teams[0].project.id;
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    const before = (await loadGradingScreen(projectId, f.lead.id))!;
+    expect(before.canSeeOthers).toBe(false);
+    expect(before.others).toEqual([]);
+    expect(before.standing).toBeNull();
+    expect(before.history.every((h) => h.actor !== f.mentor.displayName || !h.kind.startsWith("mark_"))).toBe(true);
+
+    await saveMark({ projectId, markerId: f.lead.id, scores: scores(f.rubric, [1, 1]), submit: false });
+    expect((await loadGradingScreen(projectId, f.lead.id))!.others).toEqual([]);
+    await saveMark({ projectId, markerId: f.lead.id, scores: scores(f.rubric, [1, 1, 1]), submit: true });
+    const after = (await loadGradingScreen(projectId, f.lead.id))!;
+    expect(after.others.map((m) => [m.markerId, m.total])).toEqual([[f.mentor.id, 10_000]]);
+    expect(after.standing?.mean).toBe(9000); // (10,000 + 8,000) / 2
+    // The judge, who has not marked, still sees nothing of either.
+    expect((await loadGradingScreen(projectId, f.judge.id))!.others).toEqual([]);
+  });
+
+  it("shows everything at once when the camp does not mark blind", async () => {
+    const f = await makeCamp({ blind: false });
+    const projectId = f.teams[0].project.id;
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    expect((await loadGradingScreen(projectId, f.judge.id))!.others).toHaveLength(1);
+  });
+
+  it("keeps both markers' work when they save the same project at the same moment", async () => {
+    const f = await makeCamp();
+    const projectId = f.teams[0].project.id;
+    await Promise.all([
+      saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 1, 2]), submit: false }),
+      saveMark({ projectId, markerId: f.judge.id, scores: scores(f.rubric, [3, 2, 1]), submit: false }),
+      saveMark({ projectId, markerId: f.lead.id, scores: scores(f.rubric, [1, 1, 1]), submit: true }),
+    ]);
+    const marks = await db.mark.findMany({ where: { projectId }, orderBy: { markerId: "asc" }, select: { markerId: true, total: true, status: true, _count: { select: { scores: true } } } });
+    expect(marks.map((m) => [m.markerId, m.total, m.status, m._count.scores]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(
+      [
+        [f.lead.id, 8000, "submitted", 3],
+        [f.mentor.id, 50 * 100 + 30 * 80 + 20 * 60, "draft", 3], // 8,600
+        [f.judge.id, 50 * 30 + 30 * 60 + 20 * 80, "draft", 3], // 4,900
+      ].sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
+    expect(await db.markEvent.count({ where: { projectId } })).toBe(3);
+  });
+
+  it("refuses a level of another criterion, a foreign criterion, a marker not on the staff, and a partial submission — writing nothing", async () => {
+    const f = await makeCamp();
+    const other = await makeCamp();
+    const projectId = f.teams[0].project.id;
+    const [c1, c2] = f.rubric.criteria;
+    const attempts: [() => Promise<unknown>, string][] = [
+      [() => saveMark({ projectId, markerId: f.mentor.id, scores: [{ criterionId: c1.id, levelId: c2.levels[0].id, comment: "" }], submit: false }), "grading.errors.foreignLevel"],
+      [() => saveMark({ projectId, markerId: f.mentor.id, scores: [{ criterionId: other.rubric.criteria[0].id, levelId: other.rubric.criteria[0].levels[0].id, comment: "" }], submit: false }), "grading.errors.foreignCriterion"],
+      [() => saveMark({ projectId, markerId: f.outsider.id, scores: scores(f.rubric, [0, 0, 0]), submit: true }), "grading.errors.notStaff"],
+      [() => saveMark({ projectId, markerId: other.lead.id, scores: scores(f.rubric, [0, 0, 0]), submit: true }), "grading.errors.notStaff"],
+      [() => saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0]), submit: true }), "grading.errors.incomplete"],
+    ];
+    for (const [attempt, code] of attempts) await expect(attempt()).rejects.toMatchObject({ code });
+    expect(await db.mark.count({ where: { projectId } })).toBe(0);
+    expect(await db.markEvent.count({ where: { projectId } })).toBe(0);
+  });
+
+  it("records every save and change in the history, with before and after", async () => {
+    const f = await makeCamp();
+    const projectId = f.teams[0].project.id;
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0]), submit: false });
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await expect(saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [1, 1, 1]), submit: false })).rejects.toMatchObject({ code: "grading.errors.alreadySubmitted" });
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [1, 0, 0]), submit: true, reason: "re-read the budget" });
+    const events = await db.markEvent.findMany({ where: { projectId }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.kind, e.actorId])).toEqual([
+      ["mark_saved", f.mentor.id],
+      ["mark_submitted", f.mentor.id],
+      ["mark_submitted", f.mentor.id],
+    ]);
+    expect(JSON.parse(events[2].before!)).toMatchObject({ status: "submitted", total: 10_000 });
+    expect(JSON.parse(events[2].after!)).toMatchObject({ status: "submitted", total: 9000 });
+    expect(events[2].reason).toBe("re-read the budget");
+    const screen = (await loadGradingScreen(projectId, f.mentor.id))!;
+    expect(screen.history.map((h) => [h.kind, h.before, h.after])).toEqual([
+      ["mark_submitted", 10_000, 9000],
+      ["mark_submitted", null, 10_000],
+      ["mark_saved", null, null],
+    ]);
+  });
+});
+
+describe("moderation, release and credits", () => {
+  it("releases once: credits to passing members with competency parts summing to the amount; the absent and the adjusted below fail", async () => {
+    const f = await makeCamp({ creditPoints: 800 });
+    const { project, members } = f.teams[0];
+    // mentor 50×80+30×80+20×60 = 7,600; judge 50×60+30×80+20×80 = 7,000 → mean 7,300; no trigger.
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [1, 1, 2]), submit: true });
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [2, 1, 1]), submit: true });
+    // Member 1 missed two of seven sessions (> 1/7); member 2 loses 14 points (7,300 − 1,400 = 5,900 < 6,000).
+    await db.attendance.updateMany({ where: { personId: members[1].person.id, sessionId: { in: [f.sessions[0].id, f.sessions[1].id] } }, data: { status: "absent" } });
+    await recordAdjustment({ campId: f.camp.id, personId: members[2].person.id, delta: -1400, reason: "left early twice", byId: f.mentor.id });
+    await expect(recordAdjustment({ campId: f.camp.id, personId: members[2].person.id, delta: 100, reason: "x", byId: f.judge.id })).rejects.toMatchObject({ code: "grading.errors.notStaff" });
+    await expect(recordAdjustment({ campId: f.camp.id, personId: f.teams[1].members[0].person.id, delta: 100, reason: "", byId: f.mentor.id })).rejects.toMatchObject({ code: "grading.errors.reasonRequired" });
+    expect(await db.auditEvent.count({ where: { action: "camp.participation_adjusted", personId: members[2].person.id } })).toBe(1);
+
+    await expect(releaseProject({ projectId: project.id, leadId: f.mentor.id, feedback: "x" })).rejects.toMatchObject({ code: "grading.errors.notLead" });
+    const result = await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "Strong design; firm up the budget." });
+    expect(result.total).toBe(7300);
+    expect(result.outcomes.map((o) => [o.personId, o.total, o.passed, o.failure])).toEqual([
+      [members[0].person.id, 7300, true, null],
+      [members[1].person.id, 7300, false, "absence"],
+      [members[2].person.id, 5900, false, "belowPass"],
+    ]);
+    const entries = await db.ledgerEntry.findMany({ where: { campId: f.camp.id }, include: { competencies: true } });
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry).toMatchObject({ personId: members[0].person.id, amount: 800, category: "camp", sourceType: "camp_release", sourceKey: `camp:${f.camp.id}:person:${members[0].person.id}#1` });
+    expect(entry.competencies.reduce((s, c) => s + c.amount, 0)).toBe(800);
+    expect(entry.competencies.map((c) => [c.competencyId, c.amount]).sort((a, b) => a[0] - b[0])).toEqual([
+      [catalogue.competencyIds[0], 400],
+      [catalogue.competencyIds[1], 240],
+      [catalogue.competencyIds[2], 160],
+    ]);
+    for (const m of members) expect((await notificationsOf(m.user!.id)).map((n) => n.key)).toEqual(["grading.notify.released"]);
+    const final = await db.finalMark.findUniqueOrThrow({ where: { projectId: project.id } });
+    expect(final).toMatchObject({ total: 7300, method: "mean", releasedById: f.lead.id, feedback: "Strong design; firm up the budget." });
+
+    // A second release is refused and writes nothing; marking is locked.
+    await expect(releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "again" })).rejects.toMatchObject({ code: "grading.errors.alreadyReleased" });
+    await expect(saveMark({ projectId: project.id, markerId: f.lead.id, scores: scores(f.rubric, [0, 0, 0]), submit: true })).rejects.toMatchObject({ code: "grading.errors.released" });
+    expect(await db.ledgerEntry.count({ where: { campId: f.camp.id } })).toBe(1);
+
+    // Un-release reverses; a release after that awards #2.
+    await expect(unreleaseProject({ projectId: project.id, leadId: f.lead.id, reason: "" })).rejects.toMatchObject({ code: "grading.errors.reasonRequired" });
+    const undone = await unreleaseProject({ projectId: project.id, leadId: f.lead.id, reason: "wrong feedback attached" });
+    expect(undone.reversedEntryIds).toEqual([entry.id]);
+    const reversal = await db.ledgerEntry.findFirstOrThrow({ where: { reversesEntryId: entry.id }, include: { competencies: true } });
+    expect(reversal).toMatchObject({ amount: -800, sourceType: "reversal", category: "camp" });
+    expect(reversal.competencies.reduce((s, c) => s + c.amount, 0)).toBe(-800);
+    await expect(unreleaseProject({ projectId: project.id, leadId: f.lead.id, reason: "again" })).rejects.toMatchObject({ code: "grading.errors.notReleased" });
+    await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "Corrected feedback." });
+    const keys = (await db.ledgerEntry.findMany({ where: { campId: f.camp.id, sourceType: "camp_release" }, orderBy: { id: "asc" } })).map((e) => e.sourceKey);
+    expect(keys).toEqual([1, 2].map((n) => `camp:${f.camp.id}:person:${members[0].person.id}#${n}`));
+    const net = await db.ledgerEntry.aggregate({ where: { campId: f.camp.id }, _sum: { amount: true } });
+    expect(net._sum.amount).toBe(800);
+    expect((await db.markEvent.findMany({ where: { projectId: project.id, kind: { in: ["released", "unreleased"] } }, orderBy: { id: "asc" } })).map((e) => e.kind)).toEqual(["released", "unreleased", "released"]);
+  });
+
+  it("refuses release while markers are missing or disagree, until the lead moderates with a reason", async () => {
+    const f = await makeCamp();
+    const { project } = f.teams[1];
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await expect(releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "" })).rejects.toMatchObject({ code: "grading.errors.notEnoughMarks" });
+    // 10,000 vs 50×30+30×80+20×100 = 5,900: 41 % apart, and C1 three levels apart.
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [3, 1, 0]), submit: true });
+    await expect(releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "" })).rejects.toMatchObject({ code: "grading.errors.needsModeration" });
+    await expect(moderateMark({ projectId: project.id, leadId: f.lead.id, total: 7000, reason: " " })).rejects.toMatchObject({ code: "grading.errors.reasonRequired" });
+    await expect(moderateMark({ projectId: project.id, leadId: f.mentor.id, total: 7000, reason: "r" })).rejects.toMatchObject({ code: "grading.errors.notLead" });
+    await moderateMark({ projectId: project.id, leadId: f.lead.id, total: 7000, reason: "Judge missed the resident survey" });
+    const result = await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "ok" });
+    expect(result.total).toBe(7000);
+    expect(await db.finalMark.findUniqueOrThrow({ where: { projectId: project.id } })).toMatchObject({ method: "moderated", needsModeration: true, moderatedById: f.lead.id });
+    expect(await db.ledgerEntry.count({ where: { campId: f.camp.id, sourceType: "camp_release" } })).toBe(3);
+  });
+
+  it("changing a released mark withdraws it: reversals, never edits", async () => {
+    const f = await makeCamp();
+    const { project } = f.teams[0];
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [1, 1, 1]), submit: true });
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [1, 1, 1]), submit: true });
+    await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "" });
+    expect(await db.ledgerEntry.count({ where: { campId: f.camp.id } })).toBe(3);
+    await moderateMark({ projectId: project.id, leadId: f.lead.id, total: 5000, reason: "plagiarised budget" });
+    expect(await db.ledgerEntry.count({ where: { campId: f.camp.id, sourceType: "reversal" } })).toBe(3);
+    expect((await db.finalMark.findUniqueOrThrow({ where: { projectId: project.id } })).releasedAt).toBeNull();
+    const again = await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "" });
+    expect(again.awarded).toEqual([]);
+    const net = await db.ledgerEntry.aggregate({ where: { campId: f.camp.id }, _sum: { amount: true } });
+    expect(net._sum.amount).toBe(0);
+  });
+});
+
+describe("who sees what", () => {
+  it("a learner sees their own released result and nothing of another team's; staff pages are closed to others", async () => {
+    const f = await makeCamp();
+    const [a, b] = f.teams;
+    for (const markerId of [f.mentor.id, f.judge.id]) await saveMark({ projectId: a.project.id, markerId, scores: scores(f.rubric, [0, 1, 1]), submit: true });
+    await releaseProject({ projectId: a.project.id, leadId: f.lead.id, feedback: "Well argued." });
+
+    const cookieA = await sessionCookieFor(a.members[0].user!.id);
+    const own = await settle(() => myResultLoader({ request: getRequest(`/my/camp/result?project=${a.project.id}`, cookieA), params: {}, context: {} }));
+    expect(own.status).toBe(200);
+    const body = (await own.json()) as { results: { projectId: number; feedback: string; outcome: { passed: boolean } }[] };
+    expect(body.results.map((r) => [r.projectId, r.feedback, r.outcome.passed])).toEqual([[a.project.id, "Well argued.", true]]);
+
+    const cookieB = await sessionCookieFor(b.members[0].user!.id);
+    const foreign = await settle(() => myResultLoader({ request: getRequest(`/my/camp/result?project=${a.project.id}`, cookieB), params: {}, context: {} }));
+    expect(foreign.status).toBe(404);
+    const none = await settle(() => myResultLoader({ request: getRequest(`/my/camp/result`, cookieB), params: {}, context: {} }));
+    expect(((await none.json()) as { results: unknown[] }).results).toEqual([]);
+
+    const screen = await settle(() => gradingLoader({ request: getRequest(`/trainer/grading/${a.project.id}`, cookieA), params: { projectId: String(a.project.id) }, context: {} }));
+    expect(screen.status).toBe(403);
+    const outsider = await settle(async () =>
+      gradingLoader({ request: getRequest(`/trainer/grading/${a.project.id}`, await sessionCookieFor(f.outsider.id)), params: { projectId: String(a.project.id) }, context: {} }),
+    );
+    expect(outsider.status).toBe(403);
+    const release = await settle(async () =>
+      releaseLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/release`, await sessionCookieFor(f.mentor.id)), params: { campId: String(f.camp.id) }, context: {} }),
+    );
+    expect(release.status).toBe(403);
+    const leadPage = await settle(async () =>
+      releaseLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/release`, await sessionCookieFor(f.lead.id)), params: { campId: String(f.camp.id) }, context: {} }),
+    );
+    expect(leadPage.status).toBe(200);
+    expect(leadPage.headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("rubrics", () => {
+  it("copies a template, round-trips through JSON and CSV, and locks once marking has started", async () => {
+    const f = await makeCamp();
+    const codes = await db.competency.findMany({ where: { id: { in: catalogue.competencyIds } }, select: { code: true } });
+    const template = await db.rubric.create({
+      data: {
+        name: "Template",
+        isTemplate: true,
+        criteria: {
+          create: [
+            { title: "Only", competencyId: catalogue.competencyIds[1], weight: 100, levels: { create: [{ label: "Yes", points: 100 }, { label: "No", points: 0, sortOrder: 1 }] } },
+          ],
+        },
+      },
+    });
+    await copyTemplateRubric({ campId: f.camp.id, actorId: f.lead.id, templateId: template.id });
+    const copied = (await loadCampRubric(db, f.camp.id))!;
+    expect(copied.id).not.toBe(template.id);
+    expect(copied.criteria.map((c) => [c.title, c.weight, c.levels.length])).toEqual([["Only", 100, 2]]);
+
+    const document = (await rubricDocument(db, f.rubric.id))!;
+    expect(document.criteria.map((c) => c.competency)).toEqual(codes.map((c) => c.code));
+    for (const text of [rubricToJson(document), rubricToCsv(document)]) {
+      const parsed = text.startsWith("{") ? parseRubricJson(text) : parseRubricCsv(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      await replaceCampRubric({ campId: f.camp.id, actorId: f.lead.id, rubric: parsed.rubric, source: "import" });
+      expect(await rubricDocument(db, (await loadCampRubric(db, f.camp.id))!.id)).toEqual(document);
+    }
+    await expect(
+      replaceCampRubric({ campId: f.camp.id, actorId: f.lead.id, rubric: { ...document, criteria: [{ ...document.criteria[0], competency: "nope" }] }, source: "import" }),
+    ).rejects.toMatchObject({ code: "grading.errors.unknownCompetency" });
+
+    const current = (await loadCampRubric(db, f.camp.id))!;
+    await saveMark({ projectId: f.teams[0].project.id, markerId: f.mentor.id, scores: [{ criterionId: current.criteria[0].id, levelId: current.criteria[0].levels[0].id, comment: "" }], submit: false });
+    await expect(copyTemplateRubric({ campId: f.camp.id, actorId: f.lead.id, templateId: template.id })).rejects.toBeInstanceOf(GradingError);
+  });
+});
