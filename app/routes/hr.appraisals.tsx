@@ -194,15 +194,17 @@ export default function Appraisals() {
                   </li>
                 ))}
               </ul>
-              <TextField
-                name="reason"
-                label={t("career.reason")}
-                hint={t("career.appraisals.reasonHint")}
-                error={translateError(t, errorsFor("bulk").reason)}
-              />
-              <button type="submit" className="button button--primary">
-                {t("career.appraisals.saveAll")}
-              </button>
+              <div className="career-bulk-actions">
+                <TextField
+                  name="reason"
+                  label={t("career.reason")}
+                  hint={t("career.appraisals.reasonHint")}
+                  error={translateError(t, errorsFor("bulk").reason)}
+                />
+                <button type="submit" className="button button--primary">
+                  {t("career.appraisals.saveAll")}
+                </button>
+              </div>
             </Form>
           )}
 
