@@ -7,6 +7,7 @@
 import { Prisma } from "~/generated/sqlite/client";
 import type { DbTx } from "~/utils/db.server";
 import { DEFAULT_POLICY_RULES, parsePolicyRules, type CreditPolicyRules } from "./policy";
+import { openCreditYearFrom } from "./years.server";
 import { CREDIT_CATEGORIES, computeCreditStatus, isCreditCategory, type CreditCategory, type CreditStatus, type CreditTotals } from "./status";
 
 export type LedgerErrorCode =
@@ -336,8 +337,9 @@ export async function awardCreditsMany(
 }
 
 /**
- * Cancels an entry by appending its negation (same person, year, category and competencies;
- * sourceType "reversal", sourceKey "reversal:<id>"). An entry is reversed at most once — a
+ * Cancels an entry by appending its negation (same person, category and competencies; the
+ * same credit year unless that year is closed, then the first open year after it, said in the
+ * note; sourceType "reversal", sourceKey "reversal:<id>"). An entry is reversed at most once — a
  * repeat returns the existing reversal — and a reversal itself cannot be reversed: to restore
  * the points, award them again under a new source key.
  */
@@ -351,11 +353,22 @@ export async function reverseEntry(
   if (original.sourceType === "reversal" || original.reversesEntryId !== null) {
     throw new LedgerError("ledger.errors.cannotReverseReversal", { entryId: input.entryId });
   }
+  // A repeat returns the reversal already made, even if the years have been closed or
+  // reopened since (which would otherwise move the target year and look like a conflict).
+  const already = await findBySourceKey(client, `reversal:${original.id}`);
+  if (already) return { entry: already, created: false };
+  // A closed year is frozen: the reversal is booked in the first open year after it.
+  const creditYear = await openCreditYearFrom(client, original.creditYear);
+  const reason = input.reason.trim();
+  const note =
+    creditYear === original.creditYear
+      ? reason
+      : `${reason} [${original.creditYear}年已结账，冲销记入${creditYear}年 / ${original.creditYear} is closed: reversal booked in ${creditYear}]`;
   return insertIdempotent(
     client,
     {
       personId: original.personId,
-      creditYear: original.creditYear,
+      creditYear,
       amount: -original.amount,
       category: original.category as CreditCategory,
       sourceType: "reversal",
@@ -364,7 +377,7 @@ export async function reverseEntry(
       offeringId: original.offeringId,
       campId: original.campId,
       adjustmentId: original.adjustmentId,
-      note: input.reason.trim(),
+      note,
       createdById: input.createdById ?? null,
     },
     original.competencies.map((share) => ({ competencyId: share.competencyId, amount: -share.amount })),

@@ -10,6 +10,7 @@ import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
 import { careerEn } from "./messages/career.en";
 import { gradingEn } from "./messages/grading.en";
+import { creditsAdminEn } from "./messages/credits-admin.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn };

@@ -14,7 +14,8 @@ import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
 import { careerZh } from "./messages/career.zh-CN";
 import { gradingZh } from "./messages/grading.zh-CN";
+import { creditsAdminZh } from "./messages/credits-admin.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
