@@ -6,7 +6,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { canAccessUnit, subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear } from "~/credits/ledger.server";
 import type { MessageKey } from "~/i18n/i18n";
-import { db, type DbTx } from "~/utils/db.server";
+import { db, dialect, type DbTx } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
 import {
   APPRAISAL_RULES_KEY,
@@ -133,6 +133,9 @@ export async function recordAppraisals(
   const reason = input.reason?.trim() || null;
   return db.$transaction(async (tx) => {
     const street = await streetInScope(tx, actor, input.streetId);
+    // The quota is a read-then-write: on PostgreSQL two officers saving the same street at
+    // once must take turns (SQLite already runs one transaction at a time, ADR 003).
+    if (dialect() === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Unit" WHERE "id" = ${street.id} FOR UPDATE`;
     const rules = await loadAppraisalRules(tx);
     if (rules.requireClosedYear) {
       const creditYear = await tx.creditYear.findUnique({ where: { year: input.year }, select: { status: true } });
