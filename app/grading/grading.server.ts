@@ -75,6 +75,11 @@ export async function listTemplates(client: DbTx) {
   return client.rubric.findMany({ where: { isTemplate: true }, orderBy: { id: "asc" }, select: { id: true, name: true } });
 }
 
+/** Once any mark exists the rubric is fixed: the marks point at its criteria and levels. */
+export async function rubricLocked(client: DbTx, campId: number) {
+  return campHasMarks(client, campId);
+}
+
 async function campHasMarks(client: DbTx, campId: number) {
   return (await client.mark.count({ where: { project: { team: { campId } } } })) > 0;
 }

@@ -20,10 +20,15 @@ import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson } from "~/gr
 import { loader as myResultLoader } from "~/routes/my.camp.result";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
 import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
+import { loader as marksCsvLoader } from "~/routes/trainer.camps.$campId.marks[.csv]";
+import { action as rubricAction } from "~/routes/trainer.camps.$campId.rubric";
+import { loader as rubricCsvLoader } from "~/routes/trainer.camps.$campId.rubric[.csv]";
+import { action as gradingAction } from "~/routes/trainer.grading.$projectId";
+import { loader as queueLoader } from "~/routes/trainer.grading._index";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions, notificationsOf, type Catalogue } from "../support/enrolment-fixtures";
 import { makeUnitTree, makeUser } from "../support/factories";
-import { getRequest, sessionCookieFor, settle } from "../support/requests";
+import { formRequest, getRequest, sessionCookieFor, settle } from "../support/requests";
 
 let tree: Awaited<ReturnType<typeof makeUnitTree>>;
 let catalogue: Catalogue;
@@ -347,5 +352,59 @@ describe("rubrics", () => {
     const current = (await loadCampRubric(db, f.camp.id))!;
     await saveMark({ projectId: f.teams[0].project.id, markerId: f.mentor.id, scores: [{ criterionId: current.criteria[0].id, levelId: current.criteria[0].levels[0].id, comment: "" }], submit: false });
     await expect(copyTemplateRubric({ campId: f.camp.id, actorId: f.lead.id, templateId: template.id })).rejects.toBeInstanceOf(GradingError);
+  });
+});
+
+describe("the pages", () => {
+  it("save a mark from a plain form (no JavaScript), refuse a foreign level with 400, list the queue and export CSV", async () => {
+    const f = await makeCamp();
+    const other = await makeCamp();
+    const { project } = f.teams[0];
+    const cookie = await sessionCookieFor(f.mentor.id);
+    const params = { projectId: String(project.id) };
+    const fieldsFor = (levels: number[]) =>
+      Object.fromEntries(f.rubric.criteria.flatMap((c, i) => [[`level.${c.id}`, String(c.levels[levels[i]].id)], [`comment.${c.id}`, `note ${i}`]]));
+    const bad = await settle(() =>
+      gradingAction({ request: formRequest(`/trainer/grading/${project.id}`, { intent: "save", [`level.${f.rubric.criteria[0].id}`]: String(other.rubric.criteria[0].levels[0].id) }, cookie), params, context: {} }),
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { key: "grading.errors.foreignLevel" } });
+    expect(await db.mark.count({ where: { projectId: project.id } })).toBe(0);
+    const saved = await settle(() => gradingAction({ request: formRequest(`/trainer/grading/${project.id}`, { intent: "submit", ...fieldsFor([0, 1, 2]) }, cookie), params, context: {} }));
+    expect(saved.status).toBe(200);
+    expect(await db.mark.findFirstOrThrow({ where: { projectId: project.id, markerId: f.mentor.id } })).toMatchObject({ status: "submitted", total: 8600 });
+
+    const queue = await settle(() => queueLoader({ request: getRequest("/trainer/grading", cookie), params: {}, context: {} }));
+    const body = (await queue.json()) as { camps: { id: number; done: number; projects: { id: number; myStatus: string }[] }[] };
+    const camp = body.camps.find((c) => c.id === f.camp.id)!;
+    expect(camp.done).toBe(1);
+    expect(camp.projects.map((p) => p.myStatus)).toEqual(["submitted", "none"]);
+
+    const leadCookie = await sessionCookieFor(f.lead.id);
+    const csv = await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, leadCookie), params: { campId: String(f.camp.id) }, context: {} }));
+    const text = await csv.text();
+    expect(text.split("\r\n")[0]).toContain('"project_id","team","project","marker"');
+    expect(text).toContain('"note 1"');
+    const refused = await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, cookie), params: { campId: String(f.camp.id) }, context: {} }));
+    expect(refused.status).toBe(403);
+  });
+
+  it("import a rubric CSV through the rubric page (lead only), refusing bad weights", async () => {
+    const f = await makeCamp();
+    const campParams = { campId: String(f.camp.id) };
+    const leadCookie = await sessionCookieFor(f.lead.id);
+    const exported = await (await settle(() => rubricCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric.csv`, leadCookie), params: campParams, context: {} }))).text();
+    const changed = exported.replace(/"Test rubric"/g, '"Edited rubric"');
+    const ok = await settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, { intent: "import", text: changed }, leadCookie), params: campParams, context: {} }));
+    expect(ok.status).toBe(200);
+    expect((await loadCampRubric(db, f.camp.id))!.name).toBe("Edited rubric");
+    const badWeights = changed.replace(/"50","L/g, '"40","L');
+    const bad = await settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, { intent: "import", text: badWeights }, leadCookie), params: campParams, context: {} }));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { key: "grading.rubric.errors.weightsSum", params: { sum: 90 } } });
+    const judge = await settle(async () =>
+      rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, { intent: "import", text: changed }, await sessionCookieFor(f.judge.id)), params: campParams, context: {} }),
+    );
+    expect(judge.status).toBe(403);
   });
 });
