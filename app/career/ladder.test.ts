@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { excellentCap, parseAppraisalRules, DEFAULT_APPRAISAL_RULES } from "./appraisal-rules";
-import { firstFullYear, proposePromotion, shanghaiNewYear, startingGrade, type Rating } from "./ladder";
+import { DEFAULT_LADDER_RULES, firstFullYear, parseLadderRules, proposePromotion, serializeLadderRules, shanghaiNewYear, startingGrade, type Rating } from "./ladder";
 
 const staff = { code: "staff", minGrade: 1, maxGrade: 12 };
 const head = { code: "head", minGrade: 7, maxGrade: 18 };
@@ -137,5 +137,23 @@ describe("excellentCap", () => {
     expect(parseAppraisalRules(null)).toEqual(DEFAULT_APPRAISAL_RULES);
     expect(parseAppraisalRules('{"excellentSharePercent":10}')).toEqual({ ...DEFAULT_APPRAISAL_RULES, excellentSharePercent: 10 });
     expect(() => parseAppraisalRules('{"excellentSharePercent":150}')).toThrow();
+  });
+});
+
+describe("ladder rules as data", () => {
+  it("uses a district's own numbers", () => {
+    const rules = { ...DEFAULT_LADDER_RULES, yearsPerStep: 2, maxEarlySteps: 0 };
+    const result = proposePromotion({ post: staff, currentGrade: 3, firstYear: 2022, year: 2023, ratings: { 2022: "pass", 2023: "pass" }, earlyStepsUsed: 0, rules });
+    expect(result).toMatchObject({ kind: "regular", proposedGrade: 4 });
+    const noEarly = proposePromotion({ post: staff, currentGrade: 3, firstYear: 2023, year: 2024, ratings: { 2023: "excellent", 2024: "excellent" }, earlyStepsUsed: 0, rules: { ...rules, yearsPerStep: 3 } });
+    expect(noEarly.steps.at(-1)).toEqual({ key: "career.explain.earlyLimit", params: { used: 0, max: 0 } });
+    expect(startingGrade(staff, { education: "doctorate", socialWorkCert: "none" }, { ...DEFAULT_LADDER_RULES, educationBonus: { doctorate: 4 } }).grade).toBe(5);
+  });
+
+  it("stores and reads the rules with defaults for missing fields", () => {
+    expect(parseLadderRules(null)).toEqual(DEFAULT_LADDER_RULES);
+    expect(parseLadderRules(serializeLadderRules(DEFAULT_LADDER_RULES))).toEqual(DEFAULT_LADDER_RULES);
+    expect(parseLadderRules('{"yearsPerStep":4}')).toEqual({ ...DEFAULT_LADDER_RULES, yearsPerStep: 4 });
+    expect(() => parseLadderRules('{"yearsPerStep":0}')).toThrow();
   });
 });

@@ -58,6 +58,26 @@ export const LadderRulesSchema = z.object({
 export type LadderRules = z.infer<typeof LadderRulesSchema>;
 export const DEFAULT_LADDER_RULES: LadderRules = LadderRulesSchema.parse({});
 
+/** The Setting row holding the ladder rules as JSON (absent: the defaults). */
+export const LADDER_RULES_KEY = "ladderRules";
+
+/** Stored text → rules, defaults for missing fields. Throws on a hand-edited bad row. */
+export function parseLadderRules(text: string | null | undefined): LadderRules {
+  if (!text) return DEFAULT_LADDER_RULES;
+  return LadderRulesSchema.parse(JSON.parse(text));
+}
+
+/** Keys in a fixed order, so two versions in the audit log diff cleanly. */
+export function serializeLadderRules(rules: LadderRules): string {
+  return JSON.stringify({
+    yearsPerStep: rules.yearsPerStep,
+    excellentYearsForEarlyStep: rules.excellentYearsForEarlyStep,
+    maxEarlySteps: rules.maxEarlySteps,
+    educationBonus: Object.fromEntries(EDUCATIONS.map((e) => [e, rules.educationBonus[e] ?? 0])),
+    certificateBonus: Object.fromEntries(SOCIAL_WORK_CERTS.map((c) => [c, rules.certificateBonus[c] ?? 0])),
+  });
+}
+
 /** One line of an explanation: a message key under career.explain.* and its figures. */
 export type ExplanationStep = { key: string; params: Record<string, number | string> };
 

@@ -12,17 +12,46 @@ import { db, type DbTx } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
 import { CareerError } from "./appraisals.server";
 import {
-  DEFAULT_LADDER_RULES,
   HIGHEST_GRADE,
+  LADDER_RULES_KEY,
+  LadderRulesSchema,
   LOWEST_GRADE,
   firstFullYear,
   isGradeInRange,
   isRating,
   parseExplanation,
+  parseLadderRules,
   proposePromotion,
+  serializeLadderRules,
   shanghaiNewYear,
+  type LadderRules,
   type Rating,
 } from "./ladder";
+
+export async function loadLadderRules(client: DbTx = db): Promise<LadderRules> {
+  const row = await client.setting.findUnique({ where: { key: LADDER_RULES_KEY }, select: { value: true } });
+  return parseLadderRules(row?.value);
+}
+
+/** Saves the promotion and starting-grade rules (audited); the next round uses them. */
+export async function saveLadderRules(actorId: number, input: unknown, reason: string): Promise<LadderRules> {
+  const rules = LadderRulesSchema.parse(input);
+  const value = serializeLadderRules(rules);
+  await db.$transaction(async (tx) => {
+    const before = await loadLadderRules(tx);
+    await tx.setting.upsert({ where: { key: LADDER_RULES_KEY }, create: { key: LADDER_RULES_KEY, value }, update: { value } });
+    await recordAudit(tx, {
+      actorId,
+      action: "ladder.rules_changed",
+      entityType: "Setting",
+      entityId: LADDER_RULES_KEY,
+      before: JSON.parse(serializeLadderRules(before)),
+      after: JSON.parse(value),
+      reason,
+    });
+  });
+  return rules;
+}
 
 /** Creating and confirming a round is for the district (or an administrator). */
 async function requireDistrictOfficer(client: DbTx, viewer: SessionUser) {
@@ -95,6 +124,7 @@ export async function createOrRefreshRound(actor: SessionUser, year: number) {
         ratings.get(a.personId)!.set(a.year, a.rating);
       }
       const proposalId = new Map(current.map((p) => [p.personId, p.id]));
+      const rules = await loadLadderRules(tx);
 
       let created = 0;
       let updated = 0;
@@ -107,7 +137,7 @@ export async function createOrRefreshRound(actor: SessionUser, year: number) {
           year,
           ratings: ratings.get(person.id) ?? new Map(),
           earlyStepsUsed: earlyUsed.get(person.id) ?? 0,
-          rules: DEFAULT_LADDER_RULES,
+          rules,
         });
         const data = {
           currentGrade: result.currentGrade,

@@ -4,8 +4,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { CareerError, loadAppraisalRules, saveAppraisalRules } from "~/career/appraisals.server";
-import { HIGHEST_GRADE, LOWEST_GRADE } from "~/career/ladder";
-import { listPostTypes, updatePostType } from "~/career/promotions.server";
+import { EDUCATIONS, HIGHEST_GRADE, LOWEST_GRADE, SOCIAL_WORK_CERTS } from "~/career/ladder";
+import { listPostTypes, loadLadderRules, saveLadderRules, updatePostType } from "~/career/promotions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
@@ -38,7 +38,22 @@ const RulesSchema = z.object({
   requireClosedYear: checkbox(),
   reason: fields.text(500),
 });
-const ActionSchema = z.discriminatedUnion("intent", [PostSchema, RulesSchema], { error: msg("errors.badRequest") });
+const count = (min: number, max: number) =>
+  z.coerce
+    .number({ error: msg("errors.invalidNumber") })
+    .int(msg("errors.invalidNumber"))
+    .min(min, msg("career.errors.countBounds", { min, max }))
+    .max(max, msg("career.errors.countBounds", { min, max }));
+const LadderSchema = z.object({
+  intent: z.literal("ladder"),
+  yearsPerStep: count(1, 10),
+  excellentYearsForEarlyStep: count(1, 10),
+  maxEarlySteps: count(0, 10),
+  ...Object.fromEntries(EDUCATIONS.map((e) => [`edu.${e}`, count(0, 17)])),
+  ...Object.fromEntries(SOCIAL_WORK_CERTS.map((c) => [`cert.${c}`, count(0, 17)])),
+  reason: fields.text(500),
+});
+const ActionSchema = z.discriminatedUnion("intent", [PostSchema, RulesSchema, LadderSchema], { error: msg("errors.badRequest") });
 
 type ActionData = {
   intent?: string;
@@ -51,8 +66,8 @@ type ActionData = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const [posts, rules] = await Promise.all([listPostTypes(), loadAppraisalRules()]);
-  return json({ posts, rules }, { headers: { "Cache-Control": "no-store" } });
+  const [posts, rules, ladder] = await Promise.all([listPostTypes(), loadAppraisalRules(), loadLadderRules()]);
+  return json({ posts, rules, ladder }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -70,6 +85,21 @@ export async function action({ request }: ActionFunctionArgs) {
       await updatePostType(admin.id, input);
       return json<ActionData>({ intent, code, notice: { key: "career.ladder.postSaved", params: { name: input.nameZh } } });
     }
+    if (input.intent === "ladder") {
+      const values = input as Record<string, unknown>;
+      await saveLadderRules(
+        admin.id,
+        {
+          yearsPerStep: input.yearsPerStep,
+          excellentYearsForEarlyStep: input.excellentYearsForEarlyStep,
+          maxEarlySteps: input.maxEarlySteps,
+          educationBonus: Object.fromEntries(EDUCATIONS.map((e) => [e, values[`edu.${e}`]])),
+          certificateBonus: Object.fromEntries(SOCIAL_WORK_CERTS.map((c) => [c, values[`cert.${c}`]])),
+        },
+        input.reason,
+      );
+      return json<ActionData>({ intent, notice: { key: "career.ladder.ladderSaved" } });
+    }
     const { intent: _intent, reason, ...rules } = input;
     await saveAppraisalRules(admin.id, rules, reason);
     return json<ActionData>({ intent, notice: { key: "career.ladder.rulesSaved" } });
@@ -80,12 +110,17 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function AdminLadder() {
-  const { posts, rules } = useLoaderData<typeof loader>();
+  const { posts, rules, ladder } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const { t, locale } = useT();
   const errorsFor = (intent: string, code?: string) =>
     actionData?.intent === intent && (code === undefined || actionData.code === code) ? (actionData.fieldErrors ?? {}) : {};
   const rulesErrors = errorsFor("rules");
+  const ladderErrors = errorsFor("ladder");
+  const numberField = (name: string, label: string, value: number, min: number, max: number) => (
+    <TextField key={name} name={name} type="number" inputMode="numeric" min={min} max={max} label={label} defaultValue={value}
+      required error={translateError(t, ladderErrors[name])} />
+  );
   return (
     <>
       <h1 data-testid="page-title">{t("career.ladder.title")}</h1>
@@ -165,7 +200,35 @@ export default function AdminLadder() {
           </button>
         </Form>
       </section>
-      <p className="muted small">{t("career.ladder.ladderDefaults")}</p>
+      <section className="card" aria-labelledby="ladder-title">
+        <h2 id="ladder-title">{t("career.ladder.ladderTitle")}</h2>
+        <p className="muted small">{t("career.ladder.ladderIntro")}</p>
+        <p className="small">
+          {t("career.ladder.ladderDefaults", { years: ladder.yearsPerStep, excellent: ladder.excellentYearsForEarlyStep, maxEarly: ladder.maxEarlySteps })}
+        </p>
+        <Form method="post" className="stack">
+          <input type="hidden" name="intent" value="ladder" />
+          {numberField("yearsPerStep", t("career.ladder.yearsPerStep"), ladder.yearsPerStep, 1, 10)}
+          {numberField("excellentYearsForEarlyStep", t("career.ladder.excellentYears"), ladder.excellentYearsForEarlyStep, 1, 10)}
+          {numberField("maxEarlySteps", t("career.ladder.maxEarly"), ladder.maxEarlySteps, 0, 10)}
+          <fieldset className="career-fieldset">
+            <legend>{t("career.ladder.educationBonus")}</legend>
+            <div className="career-range">
+              {EDUCATIONS.map((e) => numberField(`edu.${e}`, t(`career.education.${e}`), ladder.educationBonus[e] ?? 0, 0, 17))}
+            </div>
+          </fieldset>
+          <fieldset className="career-fieldset">
+            <legend>{t("career.ladder.certificateBonus")}</legend>
+            <div className="career-range">
+              {SOCIAL_WORK_CERTS.map((c) => numberField(`cert.${c}`, t(`career.cert.${c}`), ladder.certificateBonus[c] ?? 0, 0, 17))}
+            </div>
+          </fieldset>
+          <TextField name="reason" label={t("career.reason")} required error={translateError(t, ladderErrors.reason)} />
+          <button type="submit" className="button button--primary">
+            {t("common.save")}
+          </button>
+        </Form>
+      </section>
     </>
   );
 }

@@ -131,7 +131,7 @@ export default function PromotionRound() {
                   <strong>{p.person.name}</strong> <span className="muted">{p.person.employeeNo}</span>
                   <span className="muted small career-person__unit">
                     {locale === "en" ? p.person.unit.nameEn : p.person.unit.nameZh} · {t(`postTypes.${p.person.postType.code}` as MessageKey)} ·{" "}
-                    {t("career.promotions.range", { min: p.person.postType.minGrade, max: p.person.postType.maxGrade })}
+                    <span className="nowrap">{t("career.promotions.range", { min: p.person.postType.minGrade, max: p.person.postType.maxGrade })}</span>
                   </span>
                 </div>
                 <p className="career-grades">

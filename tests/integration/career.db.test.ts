@@ -337,4 +337,52 @@ describe("/admin/ladder", () => {
     expect(JSON.parse(audit.before!)).toMatchObject({ maxGrade: 12 });
     expect(JSON.parse(audit.after!)).toMatchObject({ maxGrade: 14 });
   });
+
+  it("saves the promotion rules (audited, validated); the next round uses them", async () => {
+    const person = await makePerson(tree.streets[0].areaId);
+    await db.gradeRecord.create({ data: { personId: person.id, postTypeCode: "staff", grade: 3, effectiveFrom: shanghaiNewYear(2022), reason: "initial" } });
+    await db.appraisal.createMany({ data: [2022, 2023].map((year) => ({ personId: person.id, year, rating: "pass" })) });
+    const ladder = (fields: Record<string, string>) =>
+      settle(() =>
+        ladderAction(
+          args(
+            formRequest(
+              "/admin/ladder",
+              {
+                intent: "ladder",
+                yearsPerStep: "2",
+                excellentYearsForEarlyStep: "2",
+                maxEarlySteps: "2",
+                "edu.secondary": "0",
+                "edu.college": "0",
+                "edu.bachelor": "1",
+                "edu.master": "2",
+                "edu.doctorate": "3",
+                "cert.none": "0",
+                "cert.assistant": "0",
+                "cert.intermediate": "1",
+                "cert.senior": "2",
+                reason: "district decision 2023-7",
+                ...fields,
+              },
+              admin,
+            ),
+          ),
+        ),
+      );
+    const invalid = await ladder({ yearsPerStep: "0" });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).fieldErrors.yearsPerStep).toBe('career.errors.countBounds|{"min":1,"max":10}');
+
+    expect((await ladder({})).status).toBe(200);
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "ladder.rules_changed" } });
+    expect(JSON.parse(audit.before!)).toMatchObject({ yearsPerStep: 3, educationBonus: { doctorate: 2 } });
+    expect(JSON.parse(audit.after!)).toMatchObject({ yearsPerStep: 2, educationBonus: { doctorate: 3 } });
+
+    const created = await settle(() => roundsAction(args(formRequest("/hr/promotions", { intent: "create", year: "2023" }, districtHr))));
+    expect(created.status).toBe(302);
+    const proposal = await db.promotionProposal.findFirstOrThrow({ where: { personId: person.id, round: { year: 2023 } } });
+    expect(proposal).toMatchObject({ currentGrade: 3, proposedGrade: 4 });
+    expect(JSON.parse(proposal.explanation).steps.at(-1)).toEqual({ key: "career.explain.regular", params: { from: 3, to: 4, count: 2 } });
+  });
 });
