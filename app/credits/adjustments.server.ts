@@ -9,7 +9,8 @@
 //   about one year, and moving it silently into the next would change its meaning. The
 //   message says so; reopen the year (/hr/years) or choose an open year.
 // - The competency attribution of a pending adjustment has no column on CreditAdjustment, so
-//   it is kept in the request's audit event (append-only) and read back on approval.
+//   it is kept in the request's audit event (append-only) and read back on approval. A
+//   request without one (seeded or imported rows) gets the approver's choice of competency.
 // - Evidence is checked by its first bytes (PDF, JPEG, PNG), stored under
 //   DATA_DIR/evidence/ with a random name, written before the transaction (no file I/O while
 //   the single SQLite connection is held, ADR 003) and removed again if the transaction fails.
@@ -204,15 +205,20 @@ export async function requestAdjustment(actor: SessionUser, input: AdjustmentReq
   }
 }
 
-async function attributionOf(tx: DbTx, adjustmentId: number): Promise<Attribution> {
-  const event = await tx.auditEvent.findFirst({
-    where: { entityType: "CreditAdjustment", entityId: String(adjustmentId), action: "credit.adjustment_requested" },
+/** Attributions recorded with the requests (audit events), by adjustment id. */
+async function recordedAttributions(client: DbTx, adjustmentIds: number[]): Promise<Map<number, Attribution>> {
+  const events = await client.auditEvent.findMany({
+    where: { entityType: "CreditAdjustment", entityId: { in: adjustmentIds.map(String) }, action: "credit.adjustment_requested" },
     orderBy: { id: "asc" },
-    select: { after: true },
+    select: { entityId: true, after: true },
   });
-  const after = event?.after ? (JSON.parse(event.after) as { attribution?: Attribution }) : {};
-  if (!after.attribution) throw new Error(`CreditAdjustment ${adjustmentId}: no attribution in its request's audit event`);
-  return after.attribution;
+  const result = new Map<number, Attribution>();
+  for (const event of events) {
+    const after = event.after ? (JSON.parse(event.after) as { attribution?: Attribution }) : {};
+    const id = Number(event.entityId);
+    if (after.attribution && !result.has(id)) result.set(id, after.attribution);
+  }
+  return result;
 }
 
 export type DecisionOutcome = { status: "approved" | "rejected"; entryId: number | null };
@@ -225,7 +231,13 @@ export type DecisionOutcome = { status: "approved" | "rejected"; entryId: number
  */
 export async function decideAdjustment(
   actor: SessionUser,
-  input: { adjustmentId: number; approve: boolean; note?: string | null },
+  input: {
+    adjustmentId: number;
+    approve: boolean;
+    note?: string | null;
+    /** For requests that recorded no attribution (imported or seeded rows): the approver's choice. */
+    competencyId?: number | null;
+  },
 ): Promise<DecisionOutcome> {
   if (actor.role !== "hr" && actor.role !== "admin") throw new CreditAdminError("creditsAdmin.errors.forbidden", {}, undefined, 403);
   const note = input.note?.trim() ?? "";
@@ -247,6 +259,15 @@ export async function decideAdjustment(
   if (!canAccessUnit(actor, adjustment.person.unit)) throw new CreditAdminError("creditsAdmin.errors.forbidden", {}, undefined, 403);
   if (adjustment.requestedById === actor.id) throw new CreditAdminError("creditsAdmin.errors.selfApproval", {}, undefined, 403);
   if (adjustment.status !== "pending") throw new CreditAdminError("creditsAdmin.errors.alreadyDecided");
+  let attribution: Attribution | null = null;
+  if (input.approve) {
+    attribution = (await recordedAttributions(db, [adjustment.id])).get(adjustment.id) ?? null;
+    if (!attribution) {
+      if (!input.competencyId) throw new CreditAdminError("creditsAdmin.errors.attributionMissing", {}, "competencyId", 400);
+      attribution = { kind: "one", competencyId: input.competencyId };
+      await checkCompetencies(db, attribution);
+    }
+  }
 
   return db.$transaction(async (tx) => {
     if (input.approve && (await isYearClosed(tx, adjustment.creditYear))) {
@@ -259,9 +280,7 @@ export async function decideAdjustment(
     });
     if (moved.count !== 1) throw new CreditAdminError("creditsAdmin.errors.alreadyDecided");
     let entryId: number | null = null;
-    if (input.approve) {
-      entryId = (await bookAdjustment(tx, adjustment, await attributionOf(tx, adjustment.id), actor.id)).entry.id;
-    }
+    if (attribution) entryId = (await bookAdjustment(tx, adjustment, attribution, actor.id)).entry.id;
     await recordAudit(tx, {
       actorId: actor.id,
       action: input.approve ? "credit.adjustment_approved" : "credit.adjustment_rejected",
@@ -294,6 +313,7 @@ const listSelect = {
   reason: true,
   status: true,
   evidenceName: true,
+  evidenceStoredName: true,
   requestedById: true,
   decidedById: true,
   decidedAt: true,
@@ -302,14 +322,23 @@ const listSelect = {
   person: { select: { id: true, name: true, employeeNo: true, unit: { select: { nameZh: true, nameEn: true } } } },
 } as const;
 
-async function withOfficerNames<T extends { requestedById: number; decidedById: number | null }>(rows: T[]) {
+/** Adds officers' names; replaces the stored file name (never shown) by whether a file exists. */
+async function withOfficerNames<T extends { requestedById: number; decidedById: number | null; evidenceStoredName: string | null }>(rows: T[]) {
   const ids = [...new Set(rows.flatMap((r) => [r.requestedById, r.decidedById]).filter((id): id is number => id !== null))];
   const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
   const name = (id: number | null) => (id === null ? null : (users.find((u) => u.id === id)?.displayName ?? null));
-  return rows.map((r) => ({ ...r, requestedBy: name(r.requestedById), decidedBy: name(r.decidedById) }));
+  return rows.map(({ evidenceStoredName, ...r }) => ({
+    ...r,
+    hasEvidenceFile: evidenceStoredName !== null,
+    requestedBy: name(r.requestedById),
+    decidedBy: name(r.decidedById),
+  }));
 }
 
-/** Pending adjustments in the viewer's scope, oldest first. */
+/**
+ * Pending adjustments in the viewer's scope, oldest first. `needsCompetency` marks requests
+ * that recorded no competency attribution: the approver chooses one.
+ */
 export async function pendingAdjustments(viewer: SessionUser) {
   const rows = await db.creditAdjustment.findMany({
     where: { status: "pending", person: { unit: unitScopeWhere(viewer) } },
@@ -317,7 +346,8 @@ export async function pendingAdjustments(viewer: SessionUser) {
     select: listSelect,
     take: 200,
   });
-  return withOfficerNames(rows);
+  const attributions = await recordedAttributions(db, rows.map((r) => r.id));
+  return (await withOfficerNames(rows)).map((r) => ({ ...r, needsCompetency: !attributions.has(r.id) }));
 }
 
 /** History in the viewer's scope, newest first, filtered and paged. */

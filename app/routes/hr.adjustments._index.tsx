@@ -4,11 +4,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TextField } from "~/components/fields";
+import { SelectField, TextField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
 import { adjustmentHistory, decideAdjustment, pendingAdjustments } from "~/credits/adjustments.server";
 import { isCreditAdminError } from "~/credits/years.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
+import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 
 const STATUSES = ["pending", "approved", "rejected"] as const;
@@ -27,6 +28,10 @@ const DecisionSchema = z
     intent: fields.choice(["approve", "reject"] as const),
     adjustmentId: fields.id(),
     note: fields.optionalText(500),
+    competencyId: z
+      .string()
+      .optional()
+      .transform((v) => (v && /^\d+$/.test(v) ? Number(v) : undefined)),
   })
   .refine((v) => v.intent === "approve" || Boolean(v.note), { message: msg("errors.required"), path: ["note"] });
 
@@ -41,23 +46,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const url = new URL(request.url);
   const query = FilterSchema.parse(Object.fromEntries(url.searchParams));
-  const [pending, history] = await Promise.all([
+  const [pending, history, competencies] = await Promise.all([
     pendingAdjustments(user),
     adjustmentHistory(user, { status: query.status, year: query.year, person: query.person || undefined, page: query.page }),
+    db.competency.findMany({
+      where: { framework: { status: "active" } },
+      orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+      select: { id: true, nameZh: true, nameEn: true },
+    }),
   ]);
-  return json({ userId: user.id, pending, history, query }, { headers: { "Cache-Control": "no-store" } });
+  return json({ userId: user.id, pending, history, query, competencies }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const parsed = parseForm(await request.formData(), DecisionSchema);
   if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
-  const { intent, adjustmentId, note } = parsed.data;
+  const { intent, adjustmentId, note, competencyId } = parsed.data;
   try {
-    const outcome = await decideAdjustment(user, { adjustmentId, approve: intent === "approve", note });
+    const outcome = await decideAdjustment(user, { adjustmentId, approve: intent === "approve", note, competencyId });
     return json<ActionData>({ adjustmentId, decided: outcome.status });
   } catch (error) {
     if (!isCreditAdminError(error)) throw error;
+    if (error.field) return json<ActionData>({ adjustmentId, fieldErrors: { [error.field]: error.fieldMessage() } }, { status: error.status });
     return json<ActionData>({ adjustmentId, error: { key: error.messageKey, params: error.params } }, { status: error.status });
   }
 }
@@ -70,6 +81,7 @@ type Row = {
   reason: string;
   status: string;
   evidenceName: string | null;
+  hasEvidenceFile: boolean;
   decisionNote: string | null;
   decidedAt: string | null;
   createdAt: string;
@@ -108,21 +120,23 @@ function AdjustmentFacts({ row }: { row: Row }) {
           {t("creditsAdmin.adjustments.note")}: {row.decisionNote}
         </p>
       ) : null}
-      {row.evidenceName ? (
+      {row.evidenceName && row.hasEvidenceFile ? (
         <p className="small">
           <a href={`/hr/adjustments/${row.id}/evidence`} download>
             {t("creditsAdmin.adjustments.download", { name: row.evidenceName })}
           </a>
         </p>
+      ) : row.evidenceName ? (
+        <p className="small muted">{t("creditsAdmin.adjustments.evidenceNoFile", { name: row.evidenceName })}</p>
       ) : null}
     </>
   );
 }
 
 export default function Adjustments() {
-  const { userId, pending, history, query } = useLoaderData<typeof loader>();
+  const { userId, pending, history, query, competencies } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
-  const { t } = useT();
+  const { t, locale } = useT();
   const params = Object.fromEntries(
     Object.entries({ status: query.status, year: query.year, person: query.person })
       .filter(([, v]) => v !== undefined && v !== "")
@@ -162,7 +176,7 @@ export default function Adjustments() {
         {pending.length === 0 ? (
           <p className="muted">{t("creditsAdmin.adjustments.nonePending")}</p>
         ) : (
-          <ul className="list adjustment-list">
+          <ul className="adjustment-list">
             {pending.map((row) => {
               const errors = actionData?.adjustmentId === row.id ? (actionData.fieldErrors ?? {}) : {};
               const own = row.requestedById === userId;
@@ -174,6 +188,21 @@ export default function Adjustments() {
                   ) : (
                     <Form method="post" className="stack">
                       <input type="hidden" name="adjustmentId" value={row.id} />
+                      {row.needsCompetency ? (
+                        <SelectField
+                          name="competencyId"
+                          label={t("creditsAdmin.adjustments.chooseCompetency")}
+                          defaultValue=""
+                          error={translateError(t, errors.competencyId)}
+                        >
+                          <option value="">—</option>
+                          {competencies.map((c) => (
+                            <option key={c.id} value={c.id}>
+                              {locale === "en" ? c.nameEn : c.nameZh}
+                            </option>
+                          ))}
+                        </SelectField>
+                      ) : null}
                       <TextField
                         name="note"
                         label={t("creditsAdmin.adjustments.note")}
@@ -229,7 +258,7 @@ export default function Adjustments() {
         {history.rows.length === 0 ? (
           <p className="muted">{t("creditsAdmin.adjustments.noneFound")}</p>
         ) : (
-          <ol className="list adjustment-list">
+          <ol className="adjustment-list">
             {history.rows.map((row) => (
               <li key={row.id} className="card">
                 <AdjustmentFacts row={row} />

@@ -378,7 +378,7 @@ export default function PolicyPage() {
             required={started}
           />
           <div className="button-row">
-            <button type="submit" name="intent" value="preview" className="button">
+            <button type="submit" name="intent" value="preview" className="button" formNoValidate>
               {t("creditsAdmin.policy.preview")}
             </button>
             <button type="submit" name="intent" value="save" className="button button--primary">
@@ -396,7 +396,7 @@ export default function PolicyPage() {
         {versions.length === 0 ? (
           <p className="muted">{t("creditsAdmin.policy.noVersions")}</p>
         ) : (
-          <ol className="list policy-versions">
+          <ol className="policy-versions">
             {versions.map((v) => (
               <li key={v.id} className="card">
                 <p>

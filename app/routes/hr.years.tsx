@@ -69,7 +69,7 @@ export default function CreditYears() {
         </p>
       ) : null}
       {!canEdit ? <p className="muted">{t("creditsAdmin.years.readOnly")}</p> : null}
-      <ul className="list credit-years">
+      <ul className="credit-years">
         {years.map((y) => {
           const errors = actionData?.year === y.year ? (actionData.fieldErrors ?? {}) : {};
           const closed = y.status === "closed";

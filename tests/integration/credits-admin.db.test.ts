@@ -347,6 +347,23 @@ describe("/hr/adjustments", () => {
     expect(history.history.rows.map((r: { id: number }) => r.id)).toEqual([secondId]);
   });
 
+  it("asks the approver for a competency when the request recorded none (seeded or imported rows)", async () => {
+    const person = await makePerson(tree.streets[0].areaId);
+    const seeded = await db.creditAdjustment.create({
+      data: { personId: person.id, creditYear: Y, amount: 1000, category: "external", reason: "导入的申请", status: "pending", requestedById: streetHr.id },
+    });
+    const list = await (await settle(() => adjustmentsLoader(args(getRequest("/hr/adjustments", streetHr2.cookie))))).json();
+    expect(list.pending.find((p: { id: number }) => p.id === seeded.id)).toMatchObject({ needsCompetency: true, hasEvidenceFile: false });
+    const without = await decide({ intent: "approve", adjustmentId: String(seeded.id) }, streetHr2.cookie);
+    expect(without.status).toBe(400);
+    expect((await without.json()).fieldErrors.competencyId).toBe("creditsAdmin.errors.attributionMissing");
+    expect(await db.creditAdjustment.findUniqueOrThrow({ where: { id: seeded.id } })).toMatchObject({ status: "pending" });
+    const approved = await decide({ intent: "approve", adjustmentId: String(seeded.id), competencyId: String(competencyIds[2]) }, streetHr2.cookie);
+    expect(approved.status).toBe(200);
+    const entry = await db.ledgerEntry.findFirstOrThrow({ where: { adjustmentId: seeded.id }, include: { competencies: true } });
+    expect(entry.competencies.map((c) => [c.competencyId, c.amount])).toEqual([[competencyIds[2], 1000]]);
+  });
+
   it("refuses a person outside the officer's scope, a closed year, fake or oversize evidence — and writes nothing", async () => {
     const person = await makePerson(tree.streets[0].areaId);
     const base = { employeeNo: person.employeeNo, creditYear: String(Y), amount: "3", category: "external", attributionKind: "one", competencyId: String(competencyIds[0]), reason: "外部培训" };

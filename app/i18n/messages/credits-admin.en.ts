@@ -31,6 +31,8 @@ export const creditsAdminEn: Record<keyof typeof creditsAdminZh, string> = {
   "creditsAdmin.errors.forbidden": "You may not decide this adjustment",
   "creditsAdmin.errors.notFound": "No such adjustment",
   "creditsAdmin.errors.selfApproval": "You cannot approve your own adjustment: another HR officer must decide",
+  "creditsAdmin.errors.attributionMissing": "This request names no competency: choose one to approve it",
+  "creditsAdmin.adjustments.chooseCompetency": "Competency (the request names none)",
   "creditsAdmin.errors.alreadyDecided": "This adjustment has already been decided",
 
   "creditsAdmin.policy.title": "Credit policy",
@@ -81,7 +83,7 @@ export const creditsAdminEn: Record<keyof typeof creditsAdminZh, string> = {
   "creditsAdmin.adjustments.title": "Credit adjustments",
   "creditsAdmin.adjustments.intro": "Record external training or a correction. Adjustments above the year's threshold count once a second HR officer approves them.",
   "creditsAdmin.adjustments.new": "New adjustment",
-  "creditsAdmin.adjustments.back": "← Credit adjustments",
+  "creditsAdmin.adjustments.back": "Credit adjustments",
   "creditsAdmin.adjustments.newTitle": "New credit adjustment",
   "creditsAdmin.adjustments.newIntro": "In {year}, adjustments of at most {threshold} points either way count at once; larger ones need a second HR officer.",
   "creditsAdmin.adjustments.amountHint": "May be negative, e.g. -2.5",
@@ -110,6 +112,7 @@ export const creditsAdminEn: Record<keyof typeof creditsAdminZh, string> = {
   "creditsAdmin.adjustments.noneFound": "No adjustments match",
   "creditsAdmin.adjustments.requestedBy": "Submitted by {name} on {at}",
   "creditsAdmin.adjustments.decidedBy": "decided by {name} on {at}",
+  "creditsAdmin.adjustments.evidenceNoFile": "Evidence: {name} (no file uploaded)",
   "creditsAdmin.adjustments.download": "Download evidence: {name}",
 
   "creditsAdmin.years.title": "Credit years",

@@ -30,6 +30,8 @@ export const creditsAdminZh = {
   "creditsAdmin.errors.forbidden": "您无权处理此调整",
   "creditsAdmin.errors.notFound": "没有这条调整",
   "creditsAdmin.errors.selfApproval": "不能审批自己提交的调整，须由另一位人事干部审批",
+  "creditsAdmin.errors.attributionMissing": "这条调整没有记录素养归属，批准时请选择一个素养",
+  "creditsAdmin.adjustments.chooseCompetency": "计入素养（申请未注明）",
   "creditsAdmin.errors.alreadyDecided": "这条调整已经处理过了",
 
   "creditsAdmin.policy.title": "积分政策",
@@ -80,7 +82,7 @@ export const creditsAdminZh = {
   "creditsAdmin.adjustments.title": "积分调整",
   "creditsAdmin.adjustments.intro": "记录外部培训或更正。超过当年审批阈值的调整须由另一位人事干部审批后生效。",
   "creditsAdmin.adjustments.new": "新增调整",
-  "creditsAdmin.adjustments.back": "← 积分调整",
+  "creditsAdmin.adjustments.back": "积分调整",
   "creditsAdmin.adjustments.newTitle": "新增积分调整",
   "creditsAdmin.adjustments.newIntro": "{year}年度绝对值不超过 {threshold} 分的调整立即生效，更大的须另一位人事干部审批。",
   "creditsAdmin.adjustments.amountHint": "可为负数，如 -2.5",
@@ -109,6 +111,7 @@ export const creditsAdminZh = {
   "creditsAdmin.adjustments.noneFound": "没有符合条件的调整",
   "creditsAdmin.adjustments.requestedBy": "{name} 提交于 {at}",
   "creditsAdmin.adjustments.decidedBy": "{name} 处理于 {at}",
+  "creditsAdmin.adjustments.evidenceNoFile": "证明材料：{name}（未上传文件）",
   "creditsAdmin.adjustments.download": "下载证明材料：{name}",
 
   "creditsAdmin.years.title": "积分年度",
