@@ -218,6 +218,7 @@ export default function CampRelease() {
                 </table>
               </div>
             ) : null}
+            {released || p.standing?.ready ? (
             <div className="grading-release__forms">
               <Form method="post" className="stack">
                 <input type="hidden" name="projectId" value={p.id} />
@@ -251,6 +252,7 @@ export default function CampRelease() {
                 </Form>
               )}
             </div>
+            ) : null}
           </section>
         );
       })}

@@ -68,7 +68,7 @@ export default function GradingQueue() {
                           {t(`grading.mine.${p.myStatus}` as MessageKey, { scored: p.myProgress.scored, of: p.myProgress.of })}
                         </span>
                       </td>
-                      <td>{t("grading.markers", { submitted: p.submitted, needed: camp.markersPerProject })}</td>
+                      <td data-label={t("grading.col.markers")}>{t("grading.markers", { submitted: p.submitted, needed: camp.markersPerProject })}</td>
                       <td>
                         {p.released ? <span className="badge badge--ok">{t("grading.state.released")}</span> : null}
                         {p.moderated ? <span className="badge">{t("grading.state.moderated")}</span> : null}
