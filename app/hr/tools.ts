@@ -19,6 +19,22 @@ export const HR_TOOLS: ToolGroup[] = [
     ],
   },
   {
+    title: "hrTools.credits",
+    tools: [
+      { to: "/hr/adjustments", label: "creditsAdmin.adjustments.title", roles: HR_AND_ADMIN },
+      { to: "/hr/policy", label: "creditsAdmin.policy.title", roles: HR_AND_ADMIN },
+      { to: "/hr/years", label: "creditsAdmin.years.title", roles: HR_AND_ADMIN },
+    ],
+  },
+  {
+    title: "hrTools.career",
+    tools: [
+      { to: "/hr/appraisals", label: "career.nav.appraisals", roles: HR_AND_ADMIN },
+      { to: "/hr/promotions", label: "career.nav.promotions", roles: HR_AND_ADMIN },
+      { to: "/admin/ladder", label: "career.nav.ladder", roles: ["admin"] },
+    ],
+  },
+  {
     title: "hrTools.records",
     tools: [
       { to: "/hr/people", label: "nav.people", roles: HR_AND_ADMIN },
