@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY_RULES } from "~/credits/policy";
 import { competencyWeights, disagreements, individualOutcome, markerTotal, meanRoundHalfUp } from "./marks";
+import { parsePoints } from "./points";
 import { parseCsvRows, parseRubricCsv, parseRubricJson, parseRubricText, rubricToCsv, rubricToJson, type RubricDocument } from "./rubric-format";
 
 describe("a marker's total", () => {
@@ -125,5 +126,17 @@ describe("rubric import and export", () => {
       ['a"b', "c"],
       ["d", "e\nf"],
     ]);
+  });
+});
+
+describe("points typed by a person", () => {
+  it("become centipoints, with at most two decimals", () => {
+    expect(parsePoints("72.5")).toBe(7250);
+    expect(parsePoints("72,05")).toBe(7205);
+    expect(parsePoints("-5")).toBe(-500);
+    expect(parsePoints(" 100 ")).toBe(10_000);
+    expect(parsePoints("1.234")).toBeNull();
+    expect(parsePoints("abc")).toBeNull();
+    expect(parsePoints("")).toBeNull();
   });
 });

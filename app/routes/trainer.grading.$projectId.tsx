@@ -273,7 +273,7 @@ export default function GradingScreen() {
           {!rubric ? <p className="muted">{t("grading.noRubric")}</p> : null}
           {released ? <p className="alert alert--warning">{t("grading.screen.locked")}</p> : null}
           {rubric ? (
-            <Form method="post" ref={formRef} onChange={onChange} className="stack">
+            <Form method="post" ref={formRef} onChange={onChange} onSubmit={() => (dirty.current = false)} className="stack">
               <p className="muted small">{t("grading.screen.keys")}</p>
               {criteria.map((c) => {
                 const current = mine?.scores.find((s) => s.criterionId === c.id);
