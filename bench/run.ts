@@ -1,0 +1,90 @@
+// `npm run bench`: every benchmark in order, one JSON line per measurement on stdout, a
+// summary at the end (a JSON line, and a table on stderr). Exits non-zero when an invariant
+// of the enrolment burst fails or a measurement could not be taken; the catalogue's ratio aim
+// (≥ 0.5 of the minimal route) is reported, not enforced.
+//
+//   npm run bench                      everything (about 3½–4½ minutes on 2 cores)
+//   BENCH_ONLY=enrolment npm run bench only the enrolment burst (or: catalogue, profile)
+import os from "node:os";
+import { runCatalogueThroughput, type ThroughputOutcome } from "./catalogue-throughput";
+import { runEnrolmentBurst, type BurstOutcome } from "./enrolment-burst";
+import { buildOnce, cleanupOnSignals, note, report, runScript } from "./lib/common";
+
+cleanupOnSignals();
+const only = process.env.BENCH_ONLY;
+const wanted = (part: string) => !only || only.split(",").includes(part);
+const started = Date.now();
+const loadBefore = os.loadavg()[0];
+
+buildOnce();
+const bursts: BurstOutcome[] = [];
+const throughputs: ThroughputOutcome[] = [];
+let profileOk = true;
+if (wanted("enrolment")) {
+  bursts.push(await runEnrolmentBurst("sqlite"));
+  bursts.push(await runEnrolmentBurst("postgresql"));
+}
+if (wanted("catalogue")) {
+  throughputs.push(await runCatalogueThroughput("sqlite"));
+  throughputs.push(await runCatalogueThroughput("postgresql"));
+}
+if (wanted("profile")) {
+  // In-process breakdown of the catalogue request (statements, SQL time), its own process.
+  profileOk = await runScript("profile-catalogue.ts", ["40"], {}).then(
+    () => true,
+    (error: Error) => {
+      note(error.message);
+      return false;
+    },
+  );
+}
+
+const ok = bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk;
+const summary = {
+  bench: "summary",
+  ok,
+  seconds: Math.round((Date.now() - started) / 1000),
+  // Absolute figures depend on what else the machine is doing; the ratios much less.
+  machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: { before: loadBefore, after: os.loadavg()[0] } },
+  enrolment: Object.fromEntries(
+    bursts.map((b) => [
+      b.name,
+      b.skipped
+        ? { skipped: b.skipped }
+        : {
+            ok: b.ok,
+            throughputRps: b.summary.throughputRps,
+            p50Ms: b.summary.p50Ms,
+            p99Ms: b.summary.p99Ms,
+            ratio: b.summary.ratio,
+            failedChecks: Object.entries((b.summary.checks ?? {}) as Record<string, boolean>)
+              .filter(([, passed]) => !passed)
+              .map(([check]) => check),
+          },
+    ]),
+  ),
+  catalogue: Object.fromEntries(throughputs.map((t) => [t.name, t.skipped ? { skipped: t.skipped } : { ok: t.ok, ratios: t.ratios }])),
+};
+report(summary);
+
+const lines = [
+  "",
+  "bench summary",
+  ...bursts.map((b) =>
+    b.skipped
+      ? `  ${b.name}: skipped (${b.skipped})`
+      : `  ${b.name}: ${b.ok ? "ok" : "FAILED"}  ${b.summary.throughputRps} req/s  p50 ${b.summary.p50Ms} ms  p99 ${b.summary.p99Ms} ms` +
+        `  (throughput ${JSON.stringify((b.summary.ratio as { throughput: number }).throughput)}× GET /healthz)`,
+  ),
+  ...throughputs.map((t) =>
+    t.skipped
+      ? `  ${t.name}: skipped (${t.skipped})`
+      : `  ${t.name}: ${t.ok ? "ok" : "FAILED"}  ` +
+        Object.entries(t.ratios).map(([route, ratio]) => `${route} ${ratio}× GET /healthz`).join(", ") +
+        "  (aim ≥ 0.5)",
+  ),
+  `  ${ok ? "all invariants held" : "SOMETHING FAILED: see the lines above"} (${summary.seconds} s)`,
+  "",
+];
+process.stderr.write(lines.join("\n"));
+process.exit(ok ? 0 : 1);
