@@ -13,10 +13,9 @@ import { env } from "~/utils/env.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { CAMP_ERRORS, CampError } from "./errors";
 
-export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
-export const MAX_FILES_PER_SUBMISSION = 5;
-/** The form field that carries files. */
-export const ATTACHMENT_FIELD = "attachment";
+import { ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_SUBMISSION } from "./limits";
+
+export { ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_SUBMISSION };
 
 export function attachmentsDir(): string {
   return path.join(env().dataDir, "attachments");

@@ -9,6 +9,7 @@ import type { SessionUser } from "~/auth/guards.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { CAMP_ERRORS, CampError } from "./errors";
+import { AUTO_SPLIT_REASON, MAX_TEAMS } from "./limits";
 import { splitIntoTeams } from "./team-split";
 
 export const CAMP_STAFF_ROLES = ["lead", "mentor", "judge"] as const;
@@ -17,9 +18,7 @@ export type CampStaffRole = (typeof CAMP_STAFF_ROLES)[number];
 export const ORGANISER_ROLES: readonly CampStaffRole[] = ["lead", "mentor"];
 /** Enrolment statuses of a camp participant (enrolled like a class). */
 export const PARTICIPANT_STATUSES = ["enrolled", "completed", "not_completed"];
-/** TeamMember.reason written by the automatic split (translated when shown). */
-export const AUTO_SPLIT_REASON = "auto-split";
-export const MAX_TEAMS = 30;
+export { AUTO_SPLIT_REASON, MAX_TEAMS };
 
 const isStaffRole = (role: string): role is CampStaffRole => (CAMP_STAFF_ROLES as readonly string[]).includes(role);
 

@@ -8,9 +8,10 @@ import { hrEn } from "./messages/hr.en";
 import { auditEn } from "./messages/audit.en";
 import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
+import { campsEn } from "./messages/camps.en";
 import { careerEn } from "./messages/career.en";
 import { gradingEn } from "./messages/grading.en";
 import { creditsAdminEn } from "./messages/credits-admin.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn };

@@ -1,0 +1,255 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { clockTime } from "~/attendance/format";
+import { requireUser } from "~/auth/guards.server";
+import { addBrief, loadCampOverview, ORGANISER_ROLES, requireCampStaff } from "~/camps/camps.server";
+import { isCampError } from "~/camps/errors";
+import { parseShanghaiLocal } from "~/classes/shanghai-time";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { TextField } from "~/components/fields";
+import { useT, type MessageKey, type Params } from "~/i18n/i18n";
+import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { notFound } from "~/utils/http.server";
+
+const BriefSchema = z.object({
+  intent: z.literal("add-brief"),
+  title: fields.text(200),
+  description: z.string().trim().max(5000, msg("errors.tooLong", { max: 5000 })).default(""),
+  dueAt: z
+    .string({ error: msg("errors.required") })
+    .transform((value, ctx) => {
+      const at = parseShanghaiLocal(value);
+      if (!at) {
+        ctx.addIssue({ code: "custom", message: msg("errors.invalid") });
+        return z.NEVER;
+      }
+      return at;
+    }),
+});
+
+type ActionData = { ok: boolean; notice?: MessageKey; fieldErrors?: FieldErrors; error?: { key: string; params?: Params } };
+
+function campIdOf(params: LoaderFunctionArgs["params"]): number {
+  const id = fields.id().safeParse(params.campId);
+  if (!id.success) notFound();
+  return id.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const campId = campIdOf(params);
+  const role = await requireCampStaff(user, campId);
+  const overview = await loadCampOverview(campId);
+  return json({ ...overview, role, canOrganise: ORGANISER_ROLES.includes(role) }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const campId = campIdOf(params);
+  await requireCampStaff(user, campId, ORGANISER_ROLES);
+  const parsed = parseForm(await request.formData(), BriefSchema);
+  if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+  try {
+    await addBrief({ campId, actorId: user.id, ...parsed.data });
+    return json<ActionData>({ ok: true, notice: "camps.briefs.added" });
+  } catch (error) {
+    if (!isCampError(error)) throw error;
+    return json<ActionData>({ ok: false, error: { key: error.code, params: error.params } }, { status: 409 });
+  }
+}
+
+export default function CampOverview() {
+  const { camp, days, staff, briefs, participants, teams, projects, role, canOrganise } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | undefined;
+  const { t, locale, date, dateTime } = useT();
+  const unitName = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
+  const title = locale === "en" ? camp.offering.course.titleEn : camp.offering.course.titleZh;
+  const teamName = new Map(teams.map((team) => [team.id, team.name]));
+  return (
+    <>
+      <p className="back-link">
+        <Link to="/trainer">{t("camps.backToTeaching")}</Link>
+      </p>
+      <h1 data-testid="page-title">{title}</h1>
+      <p className="muted">
+        {camp.offering.code} · {date(camp.offering.startsAt)} – {date(camp.offering.endsAt)} · {t("camps.length", { days: camp.nights + 1, nights: camp.nights })}
+        {camp.offering.venue ? ` · ${camp.offering.venue}` : ""}
+      </p>
+      <p className="camp-head__badges">
+        <span className={camp.status === "closed" ? "badge badge--ok" : "badge"}>{t(`camps.status.${camp.status}` as MessageKey)}</span>{" "}
+        <span className="badge">{t(`camps.staffRole.${role}` as MessageKey)}</span>
+      </p>
+      <p className="button-row">
+        <Link className="button" to={`/trainer/classes/${camp.offeringId}`}>
+          {t("camps.attendanceLink")}
+        </Link>
+        <Link className="button" to={`/trainer/camps/${camp.id}/teams`}>
+          {t("camps.teamsLink")}
+        </Link>
+      </p>
+      {result?.notice ? (
+        <p className="alert alert--success" role="status">
+          {t(result.notice)}
+        </p>
+      ) : null}
+      {result?.error && !result.fieldErrors ? (
+        <p className="alert alert--error" role="alert">
+          {translateError(t, msg(result.error.key as MessageKey, result.error.params))}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="schedule-title">
+        <h2 id="schedule-title">{t("camps.schedule.title")}</h2>
+        {days.length === 0 ? (
+          <p className="muted">{t("camps.schedule.none")}</p>
+        ) : (
+          <ol className="camp-days">
+            {days.map((day) => (
+              <li key={day.day} className="camp-day">
+                <h3 className="camp-day__title">
+                  {t("camps.schedule.day", { n: day.number })} <span className="muted small">{date(day.sessions[0].startsAt, { dateStyle: "full" })}</span>
+                </h3>
+                <ul className="camp-day__sessions">
+                  {day.sessions.map((s) => (
+                    <li key={s.id}>
+                      <strong>{s.title || t("attendance.sessionNumber", { n: s.number })}</strong>
+                      <span className="muted small camp-day__when">
+                        {clockTime(locale, s.startsAt)}–{clockTime(locale, s.endsAt)}
+                        {s.venue && s.venue !== camp.offering.venue ? ` · ${s.venue}` : ""}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="briefs-title">
+        <h2 id="briefs-title">{t("camps.briefs.title")}</h2>
+        {briefs.length === 0 ? <p className="muted">{t("camps.briefs.none")}</p> : null}
+        {briefs.map((brief) => {
+          const answers = projects.filter((p) => p.briefId === brief.id);
+          return (
+            <article key={brief.id} className="camp-brief">
+              <h3 className="camp-brief__title">{brief.title}</h3>
+              <p className="muted small">{t("camps.briefs.due", { at: dateTime(brief.dueAt) })}</p>
+              {brief.description ? <p className="camp-brief__text">{brief.description}</p> : null}
+              <h4 className="camp-brief__sub">{t("camps.projects.title")}</h4>
+              {answers.length === 0 ? (
+                <p className="muted small">{t("camps.projects.none")}</p>
+              ) : (
+                <ul className="camp-projects">
+                  {answers.map((p) => (
+                    <li key={p.id} className="camp-project">
+                      <div className="camp-project__head">
+                        <strong>{p.title}</strong> <span className="muted small">{teamName.get(p.teamId)}</span>
+                      </div>
+                      {p.latest ? (
+                        <p className="small">
+                          {t("camps.projects.version", { n: p.latest.versionNo })} · {t("camps.projects.submittedAt", { at: dateTime(p.latest.submittedAt) })}{" "}
+                          <span className={p.latest.late ? "badge badge--todo" : "badge badge--ok"}>
+                            {p.latest.late ? t("camps.projects.late") : t("camps.projects.onTime")}
+                          </span>
+                        </p>
+                      ) : (
+                        <p className="muted small">{t("camps.projects.notSubmitted")}</p>
+                      )}
+                      {p.latest && p.latest.attachments.length > 0 ? (
+                        <ul className="camp-files" aria-label={t("camps.projects.attachments")}>
+                          {p.latest.attachments.map((a) => (
+                            <li key={a.id}>
+                              <a href={`/camps/attachments/${a.id}`} download>
+                                {a.originalName}
+                              </a>{" "}
+                              <span className="muted small">{t("camps.project.size", { kb: Math.max(1, Math.round(a.sizeBytes / 1024)) })}</span>
+                            </li>
+                          ))}
+                        </ul>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </article>
+          );
+        })}
+        {canOrganise && camp.status !== "closed" ? (
+          <details className="camp-brief-form">
+            <summary>{t("camps.briefs.add")}</summary>
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="add-brief" />
+              <TextField name="title" label={t("camps.briefs.fieldTitle")} required error={translateError(t, result?.fieldErrors?.title)} />
+              <div className="field">
+                <label htmlFor="brief-description">{t("camps.briefs.fieldDescription")}</label>
+                <textarea id="brief-description" name="description" rows={4} />
+              </div>
+              <TextField name="dueAt" type="datetime-local" label={t("camps.briefs.fieldDue")} required error={translateError(t, result?.fieldErrors?.dueAt)} />
+              <button type="submit" className="button button--primary">
+                {t("camps.briefs.add")}
+              </button>
+            </Form>
+          </details>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="teams-title">
+        <h2 id="teams-title">{t("camps.teams.title")}</h2>
+        {teams.length === 0 ? (
+          <p className="muted">{t("camps.teams.none")}</p>
+        ) : (
+          <ul className="camp-teams">
+            {teams.map((team) => (
+              <li key={team.id} className="camp-team">
+                <div className="camp-team__head">
+                  <strong>{team.name}</strong> <span className="muted small">{t("camps.teams.count", { count: team.members.length })}</span>
+                </div>
+                <p className="small">{team.mentor ? t("camps.teams.mentor", { name: team.mentor.displayName ?? "—" }) : t("camps.teams.noMentor")}</p>
+                <p className="small camp-team__members">{team.members.map((m) => m.name).join("、")}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="participants-title">
+        <h2 id="participants-title">
+          {t("camps.participants.title")} <span className="muted small">{t("common.total", { count: participants.length })}</span>
+        </h2>
+        {participants.length === 0 ? (
+          <p className="muted">{t("camps.participants.none")}</p>
+        ) : (
+          <ul className="camp-people">
+            {participants.map((p) => (
+              <li key={p.id} className="camp-person">
+                <span>
+                  {p.name} <span className="muted small">{p.employeeNo} · {unitName(p.unit)}</span>
+                </span>
+                <span className={p.team ? "badge" : "badge badge--todo"}>{p.team ? p.team.name : t("camps.participants.noTeam")}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="staff-title">
+        <h2 id="staff-title">{t("camps.staff.title")}</h2>
+        <ul className="camp-people">
+          {staff.map((s) => (
+            <li key={s.userId} className="camp-person">
+              <span>{s.displayName}</span>
+              <span className="badge">{t(`camps.staffRole.${s.role}` as MessageKey)}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
