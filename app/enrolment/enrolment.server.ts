@@ -166,7 +166,23 @@ function fullError(offering: OfferingInfo) {
   return new EnrolmentError(ENROLMENT_ERRORS.full, { capacity: offering.capacity, offeringCode: offering.code });
 }
 
-async function placeNew(tx: DbTx, offering: OfferingInfo, personId: number, target: Target, data: RowData): Promise<Placed> {
+/**
+ * The moment a request takes its place in the queue. Stamped after the seat or the waiting
+ * number was claimed — inside the class row's lock — so that, sorted by waiting number,
+ * requestedAt never goes backwards: a time read at the start of the request would be earlier
+ * than that of a request that got its number first (seen on PostgreSQL under load, see
+ * docs/performance.md). Tests pass a fixed clock.
+ */
+type ArrivalClock = () => Date;
+
+async function placeNew(
+  tx: DbTx,
+  offering: OfferingInfo,
+  personId: number,
+  target: Target,
+  data: RowData,
+  arrival?: ArrivalClock,
+): Promise<Placed> {
   const base = { offeringId: offering.id, personId, ...data };
   if (target === "pending") {
     const row = await tx.enrolment.create({ data: { ...base, status: "pending_approval" }, select: { id: true } });
@@ -176,6 +192,7 @@ async function placeNew(tx: DbTx, offering: OfferingInfo, personId: number, targ
   // key and its whole attempt, seat included, rolls back.
   const placement = target === "seatOnly" ? ((await claimSeat(tx, offering.id)) ? { seat: true as const } : null) : await seatOrWaitlist(tx, offering.id);
   if (!placement) throw fullError(offering);
+  if (arrival) base.requestedAt = arrival();
   if (placement.seat) {
     const row = await tx.enrolment.create({ data: { ...base, status: "enrolled" }, select: { id: true } });
     return { enrolmentId: row.id, state: "enrolled" };
@@ -198,6 +215,7 @@ async function placeExisting(
   row: EnrolmentRow,
   target: Target,
   data: RowData,
+  arrival?: ArrivalClock,
 ): Promise<Placed> {
   const provisional = target === "pending" ? "pending_approval" : "enrolled";
   // A waiting person seated by HR keeps their old number as history; anyone else re-queues.
@@ -217,7 +235,7 @@ async function placeExisting(
   if (placement.seat) return { enrolmentId: row.id, state: "enrolled" };
   await tx.enrolment.update({
     where: { id: row.id },
-    data: { status: "waitlisted", waitlistNo: placement.waitlistNo },
+    data: { status: "waitlisted", waitlistNo: placement.waitlistNo, ...(arrival ? { requestedAt: arrival() } : {}) },
     select: { id: true },
   });
   return { enrolmentId: row.id, state: "waitlisted", waitlistNo: placement.waitlistNo };
@@ -307,9 +325,10 @@ export async function enrol(input: { offeringId: number; personId: number; actor
 
     const target: Target = offering.needsApproval ? "pending" : "seatOrWaitlist";
     const data: RowData = { requestedAt: now, decidedById: null, decisionReason: null };
+    const arrival = () => input.now ?? new Date();
     const placed = existing
-      ? await placeExisting(tx, offering, existing, target, data)
-      : await placeNew(tx, offering, input.personId, target, data);
+      ? await placeExisting(tx, offering, existing, target, data, arrival)
+      : await placeNew(tx, offering, input.personId, target, data, arrival);
     const result = await withPosition(tx, placed);
 
     const actor = await tx.user.findUnique({ where: { id: input.actorId }, select: { personId: true } });
