@@ -12,7 +12,7 @@ import type { ReactNode } from "react";
 import { AppHeader } from "~/components/app-header";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { getOptionalUser } from "~/auth/guards.server";
-import { dictionaryFor, DEFAULT_LOCALE, useT } from "~/i18n/i18n";
+import { DEFAULT_LOCALE, useT } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
 import { isDemoInstall } from "~/org/settings.server";
 import { useNonce } from "~/utils/nonce";
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       role: user.role,
       mustChangePassword: user.mustChangePassword,
     },
-    i18n: { locale, messages: dictionaryFor(locale) },
+    i18n: { locale },
     demo: await isDemoInstall(),
     requestId: requestContext()?.requestId ?? null,
   });

@@ -4,7 +4,7 @@ import { en } from "~/i18n/en";
 import { formatDateRange, formatPoints, isMessageKey, translator } from "~/i18n/i18n";
 import { zhCN } from "~/i18n/zh-CN";
 
-const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const params = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]))].sort();
 
 describe("dictionaries", () => {
   it("have the same keys, no empty strings, and the same parameters in both languages", () => {

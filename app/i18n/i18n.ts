@@ -24,10 +24,6 @@ export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === "string" && value in zhCN;
 }
 
-export function dictionaryFor(locale: Locale): Dictionary {
-  return dictionaries[locale];
-}
-
 function interpolate(template: string, params?: Params) {
   if (!params) return template;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
@@ -50,10 +46,28 @@ export function plainSpaces(text: string) {
   return text.replace(/[\u00a0\u2009\u202f]/g, " ");
 }
 
+/**
+ * Building an Intl formatter costs ~50–100 µs, using one ~1 µs; a page formats dozens of dates
+ * and numbers (docs/performance.md), so formatters are kept per locale and options.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function dateFormatter(locale: Locale, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d|${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!formatter) formatters.set(key, (formatter = new Intl.DateTimeFormat(locale, options)));
+  return formatter;
+}
+
+function numberFormatter(locale: Locale, options?: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n|${locale}|${JSON.stringify(options ?? {})}`;
+  let formatter = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!formatter) formatters.set(key, (formatter = new Intl.NumberFormat(locale, options)));
+  return formatter;
+}
+
 export function formatDate(locale: Locale, value: Date | string, options?: Intl.DateTimeFormatOptions) {
-  return plainSpaces(
-    new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, dateStyle: "medium", ...options }).format(new Date(value)),
-  );
+  return plainSpaces(dateFormatter(locale, { timeZone: TIME_ZONE, dateStyle: "medium", ...options }).format(new Date(value)));
 }
 
 /** "10 Mar 2026, 09:00 – 12:00": Intl shortens the range when both ends share a day. */
@@ -63,7 +77,7 @@ export function formatDateRange(
   to: Date | string,
   options: Intl.DateTimeFormatOptions = { dateStyle: "medium", timeStyle: "short" },
 ) {
-  return plainSpaces(new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, ...options }).formatRange(new Date(from), new Date(to)));
+  return plainSpaces(dateFormatter(locale, { timeZone: TIME_ZONE, ...options }).formatRange(new Date(from), new Date(to)));
 }
 
 export function formatDateTime(locale: Locale, value: Date | string) {
@@ -71,7 +85,7 @@ export function formatDateTime(locale: Locale, value: Date | string) {
 }
 
 export function formatNumber(locale: Locale, value: number, options?: Intl.NumberFormatOptions) {
-  return new Intl.NumberFormat(locale, options).format(value);
+  return numberFormatter(locale, options).format(value);
 }
 
 /** Centipoints (integers, see docs/data-model.md) as a localised number of points. */
@@ -79,13 +93,17 @@ export function formatPoints(locale: Locale, centipoints: number) {
   return formatNumber(locale, centipoints / 100, { maximumFractionDigits: 2 });
 }
 
-export type I18nData = { locale: Locale; messages: Dictionary };
+export type I18nData = { locale: Locale };
 
-/** Translation in components: `const { t, locale } = useT()`. */
+/**
+ * Translation in components: `const { t, locale } = useT()`. The root loader says which
+ * language; the dictionaries themselves ship in the browser bundle (cached), not in every
+ * page's data.
+ */
 export function useT() {
   const data = useRouteLoaderData("root") as { i18n?: I18nData } | undefined;
   const locale = data?.i18n?.locale ?? DEFAULT_LOCALE;
-  const messages = data?.i18n?.messages ?? dictionaries[locale];
+  const messages = dictionaries[locale];
   const t: Translate = (key, params) => interpolate(messages[key] ?? key, params);
   return {
     t,
