@@ -47,11 +47,14 @@ export default function TrainerHome() {
           <ul className="list">
             {camps.map(({ role, camp }) => (
               <li key={camp.id}>
-                <strong>{title(camp.offering.course)}</strong>{" "}
+                <Link to={`/trainer/camps/${camp.id}`}>
+                  <strong>{title(camp.offering.course)}</strong>
+                </Link>{" "}
                 <span className="muted">
                   {date(camp.offering.startsAt)} – {date(camp.offering.endsAt)} · {camp.offering.venue}
                 </span>{" "}
-                <span className="badge">{t(`home.trainer.campRole.${role}` as MessageKey)}</span>
+                <span className="badge">{t(`home.trainer.campRole.${role}` as MessageKey)}</span>{" "}
+                <Link to="/trainer/grading">{t("home.trainer.grading")}</Link>
               </li>
             ))}
           </ul>

@@ -104,6 +104,7 @@ export const coreEn: Record<keyof typeof coreZh, string> = {
   "home.trainer.noClasses": "No classes are assigned to you at the moment.",
   "home.trainer.noCamps": "You are not part of any camp at the moment.",
   "home.trainer.enrolled": "{enrolled} of {capacity} enrolled",
+  "home.trainer.grading": "Marking",
   "home.trainer.campRole.lead": "Lead mentor",
   "home.trainer.campRole.mentor": "Mentor",
   "home.trainer.campRole.judge": "Judge",

@@ -103,6 +103,7 @@ export const coreZh = {
   "home.trainer.noClasses": "目前没有由您负责的班级。",
   "home.trainer.noCamps": "目前没有您参与的训练营。",
   "home.trainer.enrolled": "已报名 {enrolled} / {capacity}",
+  "home.trainer.grading": "评分",
   "home.trainer.campRole.lead": "首席导师",
   "home.trainer.campRole.mentor": "导师",
   "home.trainer.campRole.judge": "评委",
