@@ -44,7 +44,12 @@ const AdjustmentSchema = z.object({
   reason: fields.text(500),
 });
 
-type ActionData = { fieldErrors?: FieldErrors; error?: { key: MessageKey; params?: Record<string, string | number> } };
+type ActionData = {
+  fieldErrors?: FieldErrors;
+  error?: { key: MessageKey; params?: Record<string, string | number> };
+  /** What was typed, so a refused form (even without JavaScript) keeps it. */
+  values?: Record<string, string>;
+};
 
 async function activeCompetencies() {
   return db.competency.findMany({
@@ -83,14 +88,15 @@ export async function action({ request }: ActionFunctionArgs) {
     if (error instanceof TypeError) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
     throw error;
   }
+  const values = Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const parsed = parseForm(formData, AdjustmentSchema);
-  if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
+  if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });
   const form = parsed.data;
 
   let attribution: Attribution;
   if (form.attributionKind === "one") {
     if (!form.competencyId || !Number.isInteger(form.competencyId)) {
-      return json<ActionData>({ fieldErrors: { competencyId: msg("errors.invalidChoice") } }, { status: 400 });
+      return json<ActionData>({ fieldErrors: { competencyId: msg("errors.invalidChoice") }, values }, { status: 400 });
     }
     attribution = { kind: "one", competencyId: form.competencyId };
   } else {
@@ -99,7 +105,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const match = /^weight\.(\d+)$/.exec(key);
       if (!match || typeof value !== "string" || !value.trim()) continue;
       if (!/^\d{1,3}$/.test(value.trim())) {
-        return json<ActionData>({ fieldErrors: { attribution: msg("creditsAdmin.errors.weights") } }, { status: 400 });
+        return json<ActionData>({ fieldErrors: { attribution: msg("creditsAdmin.errors.weights") }, values }, { status: 400 });
       }
       const weight = Number(value.trim());
       if (weight > 0) weights.push({ competencyId: Number(match[1]), weight });
@@ -125,13 +131,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/hr/adjustments?recorded=${outcome.adjustmentId}&state=${outcome.status}`);
   } catch (error) {
     if (error instanceof LedgerError) {
-      return json<ActionData>({ fieldErrors: { attribution: msg("creditsAdmin.errors.weights") } }, { status: 400 });
+      return json<ActionData>({ fieldErrors: { attribution: msg("creditsAdmin.errors.weights") }, values }, { status: 400 });
     }
     if (!isCreditAdminError(error)) throw error;
     if (error.field) {
-      return json<ActionData>({ fieldErrors: { [error.field]: error.fieldMessage() } }, { status: error.status });
+      return json<ActionData>({ fieldErrors: { [error.field]: error.fieldMessage() }, values }, { status: error.status });
     }
-    return json<ActionData>({ error: { key: error.messageKey, params: error.params } }, { status: error.status });
+    return json<ActionData>({ error: { key: error.messageKey, params: error.params }, values }, { status: error.status });
   }
 }
 
@@ -141,6 +147,8 @@ export default function NewAdjustment() {
   const { t, locale, points } = useT();
   const errors = actionData?.fieldErrors ?? {};
   const err = (name: string) => translateError(t, errors[name]);
+  const values = actionData?.values ?? {};
+  const kind = values.attributionKind === "weights" ? "weights" : "one";
   const name = (c: { nameZh: string; nameEn: string }) => (locale === "en" ? c.nameEn : c.nameZh);
   return (
     <>
@@ -155,17 +163,32 @@ export default function NewAdjustment() {
         </p>
       ) : null}
       <Form method="post" encType="multipart/form-data" className="card stack adjustment-form">
-        <TextField name="employeeNo" label={t("creditsAdmin.employeeNo")} autoCapitalize="characters" error={err("employeeNo")} required />
-        <TextField name="creditYear" label={t("creditsAdmin.year")} inputMode="numeric" defaultValue={String(year)} error={err("creditYear")} required />
+        <TextField
+          name="employeeNo"
+          label={t("creditsAdmin.employeeNo")}
+          autoCapitalize="characters"
+          defaultValue={values.employeeNo ?? ""}
+          error={err("employeeNo")}
+          required
+        />
+        <TextField
+          name="creditYear"
+          label={t("creditsAdmin.year")}
+          inputMode="numeric"
+          defaultValue={values.creditYear ?? String(year)}
+          error={err("creditYear")}
+          required
+        />
         <TextField
           name="amount"
           label={t("creditsAdmin.amount")}
           hint={t("creditsAdmin.adjustments.amountHint")}
           inputMode="decimal"
+          defaultValue={values.amount ?? ""}
           error={err("amount")}
           required
         />
-        <SelectField name="category" label={t("creditsAdmin.category")} defaultValue="external" error={err("category")}>
+        <SelectField name="category" label={t("creditsAdmin.category")} defaultValue={values.category ?? "external"} error={err("category")}>
           {ADJUSTMENT_CATEGORY_OPTIONS.map((c) => (
             <option key={c} value={c}>
               {t(`credits.category.${c}` as MessageKey)}
@@ -180,9 +203,9 @@ export default function NewAdjustment() {
             </p>
           ) : null}
           <label className="check">
-            <input type="radio" name="attributionKind" value="one" defaultChecked /> {t("creditsAdmin.adjustments.attributionOne")}
+            <input type="radio" name="attributionKind" value="one" defaultChecked={kind === "one"} /> {t("creditsAdmin.adjustments.attributionOne")}
           </label>
-          <SelectField name="competencyId" label={t("creditsAdmin.competency")} defaultValue="" error={err("competencyId")}>
+          <SelectField name="competencyId" label={t("creditsAdmin.competency")} defaultValue={values.competencyId ?? ""} error={err("competencyId")}>
             <option value="">—</option>
             {competencies.map((c) => (
               <option key={c.id} value={c.id}>
@@ -191,15 +214,15 @@ export default function NewAdjustment() {
             ))}
           </SelectField>
           <label className="check">
-            <input type="radio" name="attributionKind" value="weights" /> {t("creditsAdmin.adjustments.attributionWeights")}
+            <input type="radio" name="attributionKind" value="weights" defaultChecked={kind === "weights"} /> {t("creditsAdmin.adjustments.attributionWeights")}
           </label>
           <div className="adjustment-form__weights">
             {competencies.map((c) => (
-              <TextField key={c.id} name={`weight.${c.id}`} label={`${name(c)} %`} inputMode="numeric" />
+              <TextField key={c.id} name={`weight.${c.id}`} label={`${name(c)} %`} inputMode="numeric" defaultValue={values[`weight.${c.id}`] ?? ""} />
             ))}
           </div>
         </fieldset>
-        <TextField name="reason" label={t("creditsAdmin.reason")} error={err("reason")} required />
+        <TextField name="reason" label={t("creditsAdmin.reason")} defaultValue={values.reason ?? ""} error={err("reason")} required />
         <div className="field">
           <label htmlFor="evidence">{t("creditsAdmin.adjustments.evidence")}</label>
           <input

@@ -382,6 +382,8 @@ describe("/hr/adjustments", () => {
     });
     expect(fake.status).toBe(400);
     expect(fake.body.fieldErrors.evidence).toBe("creditsAdmin.errors.evidenceType");
+    // The form comes back filled in, so a browser without JavaScript loses nothing but the file.
+    expect(fake.body.values).toMatchObject({ employeeNo: person.employeeNo, amount: "3", reason: "外部培训" });
 
     const oversize = await submitAdjustment(base, streetHr.cookie, {
       name: "big.pdf",
