@@ -6,7 +6,7 @@
 // new one in the same transaction; rows are never deleted or reopened in place.
 import { recordAudit } from "~/audit/audit.server";
 import type { SessionUser } from "~/auth/guards.server";
-import { db, type DbTx } from "~/utils/db.server";
+import { db, dialect, type DbTx } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { CAMP_ERRORS, CampError } from "./errors";
 import { AUTO_SPLIT_REASON, MAX_TEAMS } from "./limits";
@@ -273,7 +273,13 @@ export async function loadMyCamp(personId: number) {
 
 // ---------------------------------------------------------------- changing teams
 
+/**
+ * Team changes of one camp take turns: on PostgreSQL the camp's row is locked first, so two
+ * organisers moving the same person (or a move racing the automatic split) cannot both see
+ * "no open membership" and both open one. SQLite has one connection (ADR 003) and needs none.
+ */
 async function assertCampOpen(tx: DbTx, campId: number) {
+  if (dialect() === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Camp" WHERE "id" = ${campId} FOR UPDATE`;
   const camp = await tx.camp.findUnique({ where: { id: campId }, select: { status: true, offeringId: true } });
   if (!camp) throw new CampError(CAMP_ERRORS.campNotFound);
   if (camp.status === "closed") throw new CampError(CAMP_ERRORS.campClosed);

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTACHMENT_BYTES } from "~/camps/attachments.server";
+import { movePerson } from "~/camps/camps.server";
 import { submitProjectVersion } from "~/camps/projects.server";
 import { CampError } from "~/camps/errors";
 import { loader as overviewLoader, action as overviewAction } from "~/routes/trainer.camps.$campId._index";
@@ -216,6 +217,19 @@ describe("teams", () => {
       teamsAction(args(formRequest(path, { intent: "move", personId: String(fx.outsider.personId), teamId: String(to), reason: "x" }, fx.lead), { campId: String(fx.campId) })),
     );
     expect(outsider.status).toBe(409);
+  });
+  it("two organisers moving the same person at once leave exactly one open membership", async () => {
+    const person = fx.learners[3];
+    const from = (await teamOf(person.personId))!;
+    const targets = (await db.team.findMany({ where: { campId: fx.campId, id: { not: from } }, orderBy: { id: "asc" }, take: 2 })).map((t) => t.id);
+    const rowsBefore = await db.teamMember.count({ where: { personId: person.personId } });
+    const results = await Promise.allSettled(
+      targets.map((teamId, i) => movePerson({ campId: fx.campId, personId: person.personId, toTeamId: teamId, reason: `并发 ${i}`, actorId: fx.leadId })),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    const rows = await db.teamMember.findMany({ where: { personId: person.personId }, orderBy: { id: "asc" } });
+    expect(rows).toHaveLength(rowsBefore + 2);
+    expect(rows.filter((r) => r.leftAt === null)).toHaveLength(1);
   });
 });
 

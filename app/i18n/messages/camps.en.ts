@@ -26,7 +26,7 @@ export const campsEn: Record<keyof typeof campsZh, string> = {
   "camps.teams.mentor": "Mentor: {name}",
   "camps.teams.noMentor": "No mentor assigned",
   "camps.teams.count": "{count} people",
-  "camps.teams.projects": "{count} projects",
+  "camps.teams.projects": "Projects: {count}",
   "camps.briefs.title": "Briefs",
   "camps.briefs.none": "No briefs yet.",
   "camps.briefs.due": "Due {at}",
