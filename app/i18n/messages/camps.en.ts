@@ -14,6 +14,7 @@ export const campsEn: Record<keyof typeof campsZh, string> = {
   "camps.staffRole.judge": "Judge",
   "camps.attendanceLink": "Attendance and check-in",
   "camps.teamsLink": "Manage teams",
+  "camps.openCamp": "Open the camp",
   "camps.schedule.title": "Schedule",
   "camps.schedule.day": "Day {n}",
   "camps.schedule.none": "No sessions scheduled yet.",

@@ -13,6 +13,7 @@ export const campsZh = {
   "camps.staffRole.judge": "评委",
   "camps.attendanceLink": "考勤与签到",
   "camps.teamsLink": "管理分组",
+  "camps.openCamp": "进入训练营",
 
   "camps.schedule.title": "日程",
   "camps.schedule.day": "第 {n} 天",
