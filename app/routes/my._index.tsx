@@ -11,14 +11,18 @@ import { useT, type Locale } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
 import { dateRange, dateTile, timeRange } from "~/learning/dates";
 import { loadLearnerHome } from "~/learning/learner-home.server";
+import { findParticipantCamp } from "~/camps/camps.server";
 import { shanghaiYear } from "~/utils/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "learner");
   const year = shanghaiYear();
   if (!user.personId) return json({ year, home: null }, { headers: { "Cache-Control": "no-store" } });
-  const home = await loadLearnerHome({ personId: user.personId, userId: user.id, year });
-  return json({ year, home }, { headers: { "Cache-Control": "no-store" } });
+  const [home, camp] = await Promise.all([
+    loadLearnerHome({ personId: user.personId, userId: user.id, year }),
+    findParticipantCamp(user.personId),
+  ]);
+  return json({ year, home: { ...home, inCamp: camp !== null } }, { headers: { "Cache-Control": "no-store" } });
 }
 
 type Home = NonNullable<SerializeFrom<typeof loader>["home"]>;
@@ -54,7 +58,7 @@ export default function LearnerHome() {
         </p>
       </header>
 
-      <QuickLinks unread={home.unreadNotifications} />
+      <QuickLinks unread={home.unreadNotifications} inCamp={home.inCamp} />
       <YearProgress year={year} status={home.status} />
       <UpcomingSessions soon={home.soon} later={home.later} />
       <Applications applications={home.applications} />
@@ -64,7 +68,7 @@ export default function LearnerHome() {
   );
 }
 
-function QuickLinks({ unread }: { unread: number }) {
+function QuickLinks({ unread, inCamp }: { unread: number; inCamp: boolean }) {
   const { t } = useT();
   return (
     <nav className="my-quick" aria-label={t("learning.home.title")}>
@@ -78,6 +82,12 @@ function QuickLinks({ unread }: { unread: number }) {
         <span className="my-quick__label">{t("learning.home.transcript")}</span>
         <span className="my-quick__hint">{t("learning.home.transcriptHint")}</span>
       </Link>
+      {inCamp ? (
+        <Link to="/my/camp" className="my-quick__item">
+          <span className="my-quick__label">{t("camps.my.title")}</span>
+          <span className="my-quick__hint">{t("learning.home.campHint")}</span>
+        </Link>
+      ) : null}
       {/* A plain link, not <Link>: the phone's browser fetches the file and hands it to the calendar app. */}
       <a href="/my/calendar.ics" className="my-quick__item">
         <span className="my-quick__label">{t("learning.home.calendar")}</span>

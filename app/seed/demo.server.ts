@@ -731,6 +731,16 @@ export async function ensureDemoSeeded(
   return true;
 }
 
+/** The two past years, closed by district HR in the January after each. */
+async function closeSeededYears(tx: DbTx, year: number, hrUserId: number) {
+  for (const past of [year - 2, year - 1]) {
+    await tx.creditYear.update({
+      where: { year: past },
+      data: { status: "closed", closedAt: shanghaiDate(past + 1, 1, 20), closedById: hrUserId },
+    });
+  }
+}
+
 async function writeDemo(tx: DbTx, passwordHash: string, now: Date, year: number) {
   const random = createRandom(0x1a2e_2026);
   const today = shanghaiDay(now);
@@ -890,12 +900,10 @@ async function writeDemo(tx: DbTx, passwordHash: string, now: Date, year: number
       createdAt: shanghaiDate(y - 1, 12, 15),
     })),
   });
+  // Past years are closed at the very end (closeSeededYears): the history written below,
+  // including a reversal, belongs in those years, and a closed year takes no new entries.
   await tx.creditYear.createMany({
-    data: [
-      { year: year - 2, status: "closed", closedAt: shanghaiDate(year - 1, 1, 20), closedById: userId("hr") },
-      { year: year - 1, status: "closed", closedAt: shanghaiDate(year, 1, 20), closedById: userId("hr") },
-      { year, status: "open" },
-    ],
+    data: [year - 2, year - 1, year].map((y) => ({ year: y, status: "open" })),
   });
   await tx.setting.create({ data: { key: "demo", value: "true" } });
   await tx.prerequisiteWaiver.createMany({
@@ -1157,6 +1165,7 @@ async function writeDemo(tx: DbTx, passwordHash: string, now: Date, year: number
     createdAt: shanghaiDate(year - 1, 12, 20),
   });
   await reverseEntry(tx, { entryId: duplicate.entry.id, reason: "重复导入，冲销 Duplicate import, reversed", createdById: userId("hr") });
+  await closeSeededYears(tx, year, userId("hr"));
 
   // Adjustments this year: one approved (in the ledger), one waiting for a second officer
   // (above the four-eyes threshold), one rejected.

@@ -102,4 +102,5 @@ export const learningEn: Record<keyof typeof learningZh, string> = {
   "learning.calendar.name": "Lane Academy classes",
   "learning.calendar.classCode": "Class: {code}",
   "learning.calendar.trainer": "Trainer: {name}",
+  "learning.home.campHint": "Team, project and result",
 };

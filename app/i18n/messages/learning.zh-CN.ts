@@ -101,4 +101,5 @@ export const learningZh = {
   "learning.calendar.name": "小巷学院课程",
   "learning.calendar.classCode": "班次：{code}",
   "learning.calendar.trainer": "培训师：{name}",
+  "learning.home.campHint": "团队、项目与成绩",
 } as const;
