@@ -97,7 +97,7 @@ export const CreditPolicyRulesSchema = z
         denominator: z.number().int({ error: POLICY_ERRORS.notInteger }).min(1, { error: POLICY_ERRORS.notPositive }),
       })
       .default(() => ({ ...DEFAULTS.maxAbsenceFraction })),
-    /** Adjustments of at least this size need a second officer's approval (four eyes). */
+    /** Adjustments larger than this (in absolute value) need a second officer's approval (four eyes); up to it they count at once. */
     adjustmentApprovalThreshold: nonNegativeInt().default(DEFAULTS.adjustmentApprovalThreshold),
   })
   .superRefine((rules, ctx) => {
