@@ -100,6 +100,10 @@ export default function CampRelease() {
       </p>
       <p>
         <a href={`/trainer/camps/${camp.id}/marks.csv`}>{t("grading.links.exportMarks")}</a>
+        {" · "}
+        <a href={`/trainer/camps/${camp.id}/marks.xlsx`} download>
+          {t("grading.links.exportMarks").replace("CSV", "Excel")}
+        </a>
       </p>
       {projects.length === 0 ? <p className="muted">{t("grading.release.noProjects")}</p> : null}
       {projects.map((p) => {
