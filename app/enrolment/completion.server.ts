@@ -18,6 +18,7 @@
 // longer qualifies, that entry is reversed (never edited) and the status goes back to
 // "not_completed"; qualifying again writes a new entry with the next <n>. Every step is
 // idempotent, so recomputing twice, or on two instances at once, changes nothing more.
+import { openCreditYearFrom } from "~/credits/years.server";
 import { recordAudit } from "~/audit/audit.server";
 import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/credits/ledger.server";
 import { absenceWithinLimit, type CreditPolicyRules } from "~/credits/policy";
@@ -52,14 +53,10 @@ export function qualifies(
 
 /**
  * The year a credit lands in: the class's credit year, or, once that year is closed, the
- * first later year that isn't.
+ * first later year that isn't (one rule for every award: docs/decisions/006).
  */
-export async function effectiveCreditYear(tx: DbTx, year: number): Promise<number> {
-  for (let candidate = year; candidate < year + 100; candidate++) {
-    const row = await tx.creditYear.findUnique({ where: { year: candidate }, select: { status: true } });
-    if (row?.status !== "closed") return candidate;
-  }
-  throw new Error(`credit years ${year}..${year + 99} are all closed`);
+export function effectiveCreditYear(tx: DbTx, year: number): Promise<number> {
+  return openCreditYearFrom(tx, year);
 }
 
 function categoryFor(mode: string): CreditCategory | null {
