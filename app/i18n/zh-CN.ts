@@ -13,10 +13,11 @@ import { auditZh } from "./messages/audit.zh-CN";
 import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
 import { campsZh } from "./messages/camps.zh-CN";
+import { eligibilityZh } from "./messages/eligibility.zh-CN";
 import { careerZh } from "./messages/career.zh-CN";
 import { gradingZh } from "./messages/grading.zh-CN";
 import { creditsAdminZh } from "./messages/credits-admin.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

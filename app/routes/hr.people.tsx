@@ -55,7 +55,9 @@ export default function People() {
               {people.map((p) => (
                 <tr key={p.id}>
                   <td>{p.employeeNo}</td>
-                  <td>{p.name}</td>
+                  <td>
+                    <Link to={`/hr/people/${encodeURIComponent(p.employeeNo)}`}>{p.name}</Link>
+                  </td>
                   <td>{locale === "en" ? p.unit.nameEn : p.unit.nameZh}</td>
                   <td>{t(`postTypes.${p.postTypeCode}` as MessageKey)}</td>
                   <td>{p.grade}</td>
