@@ -31,6 +31,7 @@ export const HR_TOOLS: ToolGroup[] = [
     tools: [
       { to: "/hr/appraisals", label: "career.nav.appraisals", roles: HR_AND_ADMIN },
       { to: "/hr/promotions", label: "career.nav.promotions", roles: HR_AND_ADMIN },
+      { to: "/hr/eligibility", label: "hrTools.eligibility", roles: HR_AND_ADMIN },
       { to: "/admin/ladder", label: "career.nav.ladder", roles: ["admin"] },
     ],
   },

@@ -18,4 +18,5 @@ export const hrEn: Record<keyof typeof hrZh, string> = {
   "hrTools.credits": "Credits",
   "hrTools.career": "Appraisal and promotion",
   "hrTools.records": "People and records",
+  "hrTools.eligibility": "Honours, establishment and recruitment",
 };

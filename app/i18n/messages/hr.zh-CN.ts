@@ -17,4 +17,5 @@ export const hrZh = {
   "hrTools.credits": "学分",
   "hrTools.career": "考核与晋升",
   "hrTools.records": "人员与记录",
+  "hrTools.eligibility": "推优、进编与定向招录",
 } as const;
