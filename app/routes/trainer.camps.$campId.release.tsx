@@ -102,7 +102,7 @@ export default function CampRelease() {
         <a href={`/trainer/camps/${camp.id}/marks.csv`}>{t("grading.links.exportMarks")}</a>
         {" · "}
         <a href={`/trainer/camps/${camp.id}/marks.xlsx`} download>
-          {t("grading.links.exportMarks").replace("CSV", "Excel")}
+          {t("grading.links.exportMarksXlsx")}
         </a>
       </p>
       {projects.length === 0 ? <p className="muted">{t("grading.release.noProjects")}</p> : null}

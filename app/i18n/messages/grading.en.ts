@@ -14,6 +14,7 @@ export const gradingEn: Record<keyof typeof gradingZh, string> = {
   "grading.links.rubric": "Rubric",
   "grading.links.release": "Moderation and release",
   "grading.links.exportMarks": "Export criterion marks (CSV)",
+  "grading.links.exportMarksXlsx": "Export criterion marks (Excel)",
   "grading.col.team": "Team",
   "grading.col.project": "Project",
   "grading.col.mine": "My mark",

@@ -13,6 +13,7 @@ export const gradingZh = {
   "grading.links.rubric": "评分标准",
   "grading.links.release": "审定与发布",
   "grading.links.exportMarks": "导出评分明细（CSV）",
+  "grading.links.exportMarksXlsx": "导出评分明细（Excel）",
   "grading.col.team": "小组",
   "grading.col.project": "项目",
   "grading.col.mine": "我的评分",
