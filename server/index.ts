@@ -14,6 +14,8 @@ import { env, EnvError } from "../app/utils/env.server";
 import { closeDb, getDb } from "../app/utils/db.server";
 import { logger } from "../app/utils/logger.server";
 import { runWithRequestContext } from "../app/utils/request-context.server";
+import { metrics, routePattern } from "../app/observability/metrics.server";
+import { metricsHandler } from "./metrics-endpoint";
 import { isCrossSiteWrite } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 import { withStartupLock } from "./startup-lock";
@@ -60,6 +62,10 @@ async function main() {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      metrics.requestDuration.observe(
+        { method: req.method, route: routePattern(req.path), status: `${Math.floor(res.statusCode / 100)}xx` },
+        ms / 1000,
+      );
       runWithRequestContext({ requestId, ip: req.ip ?? null }, () =>
         logger.info(
           { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 },
@@ -80,6 +86,7 @@ async function main() {
     next();
   });
 
+  app.get("/metrics", metricsHandler(config.METRICS_TOKEN));
   app.use(securityHeaders({ production: config.NODE_ENV === "production" }));
 
   // Fingerprinted assets never change; everything else in public/ may.

@@ -4,7 +4,10 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "~/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "~/generated/postgresql/client";
+import pg from "pg";
 import { serializeSqliteAdapter } from "~/db/serialized-sqlite-adapter.server";
+import { timeAdapter } from "~/db/timed-adapter.server";
+import { metrics } from "~/observability/metrics.server";
 import { SQLITE_PRAGMAS } from "~/db/sqlite.server";
 import type { DatabaseConfig, Dialect } from "~/db/config.server";
 import { env } from "~/utils/env.server";
@@ -28,10 +31,27 @@ export function createDbClient(config: DatabaseConfig, poolSize = 10): Db {
     // connection option; the rest are per-connection PRAGMAs (checked by database.db.test.ts).
     const factory = new PrismaBetterSQLite3({ url: config.file, timeout: SQLITE_PRAGMAS.busy_timeout });
     const init = `PRAGMA foreign_keys = ${SQLITE_PRAGMAS.foreign_keys}; PRAGMA synchronous = ${SQLITE_PRAGMAS.synchronous};`;
-    return new SqliteClient({ adapter: serializeSqliteAdapter(factory, init) });
+    // Timing inside the serialising lock: the metric is the statement's own time.
+    const timedFactory = timeAdapter(factory, { dialect: "sqlite", slowQueryMs: slowQueryMs() });
+    return new SqliteClient({ adapter: serializeSqliteAdapter(timedFactory, init) });
   }
-  const adapter = new PrismaPg({ connectionString: config.url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: config.url, max: poolSize });
+  metrics.gauge({
+    name: "lane_db_pool_connections",
+    help: "PostgreSQL pool connections of this instance by state",
+    read: () => [
+      { labels: { state: "total" }, value: pool.totalCount },
+      { labels: { state: "idle" }, value: pool.idleCount },
+      { labels: { state: "waiting" }, value: pool.waitingCount },
+    ],
+  });
+  const adapter = timeAdapter(new PrismaPg(pool), { dialect: "postgresql", slowQueryMs: slowQueryMs() });
   return new PostgresClient({ adapter }) as unknown as Db;
+}
+
+/** Statements at least this slow are logged and counted (SLOW_QUERY_MS, default 250). */
+function slowQueryMs(): number {
+  return env().SLOW_QUERY_MS;
 }
 
 /** The database named by the environment, opened on first use. */
