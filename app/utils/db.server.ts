@@ -8,6 +8,7 @@ import pg from "pg";
 import { serializeSqliteAdapter } from "~/db/serialized-sqlite-adapter.server";
 import { timeAdapter } from "~/db/timed-adapter.server";
 import { metrics } from "~/observability/metrics.server";
+import { logger } from "~/utils/logger.server";
 import { SQLITE_PRAGMAS } from "~/db/sqlite.server";
 import type { DatabaseConfig, Dialect } from "~/db/config.server";
 import { env } from "~/utils/env.server";
@@ -36,6 +37,10 @@ export function createDbClient(config: DatabaseConfig, poolSize = 10): Db {
     return new SqliteClient({ adapter: serializeSqliteAdapter(timedFactory, init) });
   }
   const pool = new pg.Pool({ connectionString: config.url, max: poolSize });
+  // An idle connection dropped by the server (restart, failover, a dropped test database) is
+  // an event, not a crash: the pool replaces it on the next checkout.
+  pool.on("error", (error) => logger.warn({ err: error.message }, "idle PostgreSQL connection closed by the server"));
+  pools.set(poolKey(config), pool);
   metrics.gauge({
     name: "lane_db_pool_connections",
     help: "PostgreSQL pool connections of this instance by state",
@@ -48,6 +53,9 @@ export function createDbClient(config: DatabaseConfig, poolSize = 10): Db {
   const adapter = timeAdapter(new PrismaPg(pool), { dialect: "postgresql", slowQueryMs: slowQueryMs() });
   return new PostgresClient({ adapter }) as unknown as Db;
 }
+
+const pools = new Map<string, pg.Pool>();
+const poolKey = (config: DatabaseConfig) => config.url;
 
 /** Statements at least this slow are logged and counted (SLOW_QUERY_MS, default 250). */
 function slowQueryMs(): number {
@@ -84,4 +92,10 @@ export async function closeDb() {
   const current = holder.__laneDb;
   holder.__laneDb = undefined;
   await current?.client.$disconnect();
+  // The pool is ours (handed to the adapter), so ending it is ours too.
+  if (current) {
+    const pool = pools.get(current.key);
+    pools.delete(current.key);
+    await pool?.end().catch(() => {});
+  }
 }
