@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { catalogueFilterChoices, searchCatalogue } from "~/catalogue/catalogue.server";
 import { catalogueQueryParams, COURSE_MODES, parseCatalogueQuery, upcomingMonths } from "~/catalogue/filters.server";
+import { FilterActions } from "~/components/filter-actions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField, TextField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
@@ -101,16 +102,12 @@ export default function Catalogue() {
               <span>{t("catalogue.filter.seatsLeft")}</span>
             </label>
           </div>
-          <div className="filter-panel__actions">
-            <button type="submit" className="button button--primary">
-              {t("catalogue.filter.apply")}
-            </button>
-            {activeFilters > 0 || params.q ? (
-              <Link to="/catalogue" className="button">
-                {t("catalogue.filter.clear")}
-              </Link>
-            ) : null}
-          </div>
+          <FilterActions
+            applyLabel={t("catalogue.filter.apply")}
+            clearLabel={t("catalogue.filter.clear")}
+            clearTo="/catalogue"
+            showClear={Boolean(activeFilters > 0 || params.q)}
+          />
         </details>
       </Form>
 

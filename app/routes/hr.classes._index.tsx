@@ -7,6 +7,7 @@ import { coursesWithClasses, listClasses } from "~/classes/classes.server";
 import { dayRange } from "~/classes/format";
 import { CLASS_STATUSES } from "~/classes/forms";
 import { monthsOfYear, shanghaiYearOf } from "~/classes/shanghai-time";
+import { FilterActions } from "~/components/filter-actions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
@@ -109,16 +110,12 @@ export default function HrClasses() {
               ))}
             </SelectField>
           </div>
-          <div className="filter-panel__actions">
-            <button type="submit" className="button button--primary">
-              {t("classes.filter.apply")}
-            </button>
-            {active > 0 || params.q ? (
-              <Link to="/hr/classes" className="button">
-                {t("classes.filter.clear")}
-              </Link>
-            ) : null}
-          </div>
+          <FilterActions
+            applyLabel={t("classes.filter.apply")}
+            clearLabel={t("classes.filter.clear")}
+            clearTo="/hr/classes"
+            showClear={Boolean(active > 0 || params.q)}
+          />
         </details>
       </Form>
 

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { COURSE_LIST_STATUSES, COURSE_MODE_VALUES } from "~/catalogue-admin/course-form";
 import { levelChoices, listManagedCourses } from "~/catalogue-admin/courses.server";
+import { FilterActions } from "~/components/filter-actions";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
@@ -101,16 +102,12 @@ export default function ManageCourses() {
               <option value="all">{t("manage.courses.all")}</option>
             </SelectField>
           </div>
-          <div className="filter-panel__actions">
-            <button type="submit" className="button button--primary">
-              {t("catalogue.filter.apply")}
-            </button>
-            {activeFilters > 0 || params.q ? (
-              <Link to="/manage/courses" className="button">
-                {t("catalogue.filter.clear")}
-              </Link>
-            ) : null}
-          </div>
+          <FilterActions
+            applyLabel={t("catalogue.filter.apply")}
+            clearLabel={t("catalogue.filter.clear")}
+            clearTo="/manage/courses"
+            showClear={Boolean(activeFilters > 0 || params.q)}
+          />
         </details>
       </Form>
 
