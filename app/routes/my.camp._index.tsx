@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { clockTime } from "~/attendance/format";
 import { requireRole } from "~/auth/guards.server";
 import { loadMyCamp } from "~/camps/camps.server";
+import { CampSchedule } from "~/components/camp-schedule";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT, type MessageKey } from "~/i18n/i18n";
 
@@ -89,33 +89,7 @@ export default function MyCamp() {
         ))}
       </section>
 
-      <section className="card" aria-labelledby="schedule-title">
-        <h2 id="schedule-title">{t("camps.schedule.title")}</h2>
-        {days.length === 0 ? (
-          <p className="muted">{t("camps.schedule.none")}</p>
-        ) : (
-          <ol className="camp-days">
-            {days.map((day) => (
-              <li key={day.day} className="camp-day">
-                <h3 className="camp-day__title">
-                  {t("camps.schedule.day", { n: day.number })} <span className="muted small">{date(day.sessions[0].startsAt, { dateStyle: "full" })}</span>
-                </h3>
-                <ul className="camp-day__sessions">
-                  {day.sessions.map((s) => (
-                    <li key={s.id}>
-                      <strong>{s.title || t("attendance.sessionNumber", { n: s.number })}</strong>
-                      <span className="muted small camp-day__when">
-                        {clockTime(locale, s.startsAt)}–{clockTime(locale, s.endsAt)}
-                        {s.venue && s.venue !== head.offering.venue ? ` · ${s.venue}` : ""}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <CampSchedule days={days} defaultVenue={head.offering.venue} />
     </>
   );
 }

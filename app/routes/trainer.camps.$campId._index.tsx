@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { clockTime } from "~/attendance/format";
 import { requireUser } from "~/auth/guards.server";
 import { addBrief, loadCampOverview, ORGANISER_ROLES, requireCampStaff } from "~/camps/camps.server";
 import { isCampError } from "~/camps/errors";
 import { parseShanghaiLocal } from "~/classes/shanghai-time";
+import { CampSchedule } from "~/components/camp-schedule";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
@@ -100,33 +100,7 @@ export default function CampOverview() {
         </p>
       ) : null}
 
-      <section className="card" aria-labelledby="schedule-title">
-        <h2 id="schedule-title">{t("camps.schedule.title")}</h2>
-        {days.length === 0 ? (
-          <p className="muted">{t("camps.schedule.none")}</p>
-        ) : (
-          <ol className="camp-days">
-            {days.map((day) => (
-              <li key={day.day} className="camp-day">
-                <h3 className="camp-day__title">
-                  {t("camps.schedule.day", { n: day.number })} <span className="muted small">{date(day.sessions[0].startsAt, { dateStyle: "full" })}</span>
-                </h3>
-                <ul className="camp-day__sessions">
-                  {day.sessions.map((s) => (
-                    <li key={s.id}>
-                      <strong>{s.title || t("attendance.sessionNumber", { n: s.number })}</strong>
-                      <span className="muted small camp-day__when">
-                        {clockTime(locale, s.startsAt)}–{clockTime(locale, s.endsAt)}
-                        {s.venue && s.venue !== camp.offering.venue ? ` · ${s.venue}` : ""}
-                      </span>
-                    </li>
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <CampSchedule days={days} defaultVenue={camp.offering.venue} />
 
       <section className="card" aria-labelledby="briefs-title">
         <h2 id="briefs-title">{t("camps.briefs.title")}</h2>
