@@ -111,8 +111,8 @@ describe("SQLite and PostgreSQL schemas", () => {
     expect(postgres.uniques).toEqual(sqlite.uniques);
   });
 
-  it("protect the same append-only tables with triggers", () => {
-    expect(sqlite.triggers).toEqual(["AuditEvent", "LedgerCompetency", "LedgerEntry"]);
+  it("put triggers on the same tables (append-only ledger, audit log and grade history; summaries)", () => {
+    expect(sqlite.triggers).toEqual(["AuditEvent", "LedgerCompetency", "LedgerEntry", "MarkEvent"]);
     expect(postgres.triggers).toEqual(sqlite.triggers);
   });
 });
