@@ -1,94 +1,52 @@
 // Project attachments: uploads streamed to disk with a size limit, types decided by the bytes
 // (never by the name or the browser's MIME type), files kept under <DATA_DIR>/attachments/
 // with server-made random names, and downloads for the team's members and the camp's staff.
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import path from "node:path";
 import { inflateRawSync } from "node:zlib";
-import { createReadableStreamFromReadable, MaxPartSizeExceededError, type UploadHandler } from "@remix-run/node";
+import type { UploadHandler } from "@remix-run/node";
 import type { SessionUser } from "~/auth/guards.server";
+import {
+  cleanFileName,
+  contentDisposition,
+  discardStaged,
+  keepStaged,
+  keptFileResponse,
+  removeKept as removeKeptFiles,
+  stagingUploadHandler as stageUploads,
+  storageDir,
+  type StagedFile,
+} from "~/files/storage.server";
 import { db } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { CAMP_ERRORS, CampError } from "./errors";
-
 import { ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_SUBMISSION } from "./limits";
+
+// The generic pieces live in app/files/storage.server.ts; re-exported for the camp modules.
+export { cleanFileName, contentDisposition, discardStaged, type StagedFile };
+const ATTACHMENTS_AREA = "attachments";
 
 export { ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES, MAX_FILES_PER_SUBMISSION };
 
 export function attachmentsDir(): string {
-  return path.join(env().dataDir, "attachments");
+  return storageDir(ATTACHMENTS_AREA);
 }
-function incomingDir(): string {
-  return path.join(attachmentsDir(), ".incoming");
-}
-
-/** A file received and written to the incoming folder, not yet checked or kept. */
-export type StagedFile = { tempPath: string; originalName: string; sizeBytes: number; sha256: string };
 
 /** A checked file, ready to be kept. */
 export type CheckedFile = StagedFile & { mimeType: string };
 
-/** Random names: 32 hex characters, nothing from the uploader. */
-function randomName(): string {
-  return randomBytes(16).toString("hex");
-}
-
-/** The last path component, without control characters, at most 200 characters. */
-export function cleanFileName(name: string): string {
-  const base = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
-  return (base || "file").slice(-200);
-}
-
 /**
- * An UploadHandler that streams each file part to the incoming folder, hashing and counting
- * as it goes; a part over the limit stops at the limit (its partial file is removed) and
- * fails the whole request with MaxPartSizeExceededError — nothing is read into memory whole.
- * Received files are recorded in `staged` (owned by the caller), never in the form data, so
- * a text field cannot pose as a received file.
+ * Project files streamed to DATA_DIR/attachments/.incoming with the attachment limits (see
+ * stagingUploadHandler in app/files/storage.server.ts); at most MAX_FILES_PER_SUBMISSION.
  */
 export function stagingUploadHandler(staged: StagedFile[], limit = MAX_ATTACHMENT_BYTES): UploadHandler {
-  return async ({ name, filename, data }) => {
-    if (filename === undefined) return undefined; // a text field: for the next handler
-    if (name !== ATTACHMENT_FIELD || filename === "") {
-      // A file under another name, or an empty file input: read past it, keep nothing.
-      for await (const chunk of data) void chunk;
-      return undefined;
-    }
-    if (staged.length >= MAX_FILES_PER_SUBMISSION) throw new CampError(CAMP_ERRORS.tooManyFiles, { max: MAX_FILES_PER_SUBMISSION });
-    await mkdir(incomingDir(), { recursive: true });
-    const tempPath = path.join(incomingDir(), randomName());
-    const out = createWriteStream(tempPath, { flags: "wx", mode: 0o600 });
-    const hash = createHash("sha256");
-    let size = 0;
-    const closed = new Promise<void>((resolve, reject) => {
-      out.on("close", () => resolve());
-      out.on("error", reject);
-    });
-    try {
-      for await (const chunk of data) {
-        size += chunk.byteLength;
-        if (size > limit) throw new MaxPartSizeExceededError(name, limit);
-        hash.update(chunk);
-        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-      }
-      out.end();
-      await closed;
-    } catch (error) {
-      out.destroy();
-      await closed.catch(() => undefined);
-      await rm(tempPath, { force: true });
-      throw error;
-    }
-    staged.push({ tempPath, originalName: cleanFileName(filename), sizeBytes: size, sha256: hash.digest("hex") });
-    return undefined;
-  };
-}
-
-/** Removes received files that were not kept. */
-export async function discardStaged(files: readonly { tempPath: string }[]) {
-  await Promise.all(files.map((f) => rm(f.tempPath, { force: true })));
+  return stageUploads(staged, {
+    area: ATTACHMENTS_AREA,
+    field: ATTACHMENT_FIELD,
+    limit,
+    maxFiles: MAX_FILES_PER_SUBMISSION,
+    tooMany: () => new CampError(CAMP_ERRORS.tooManyFiles, { max: MAX_FILES_PER_SUBMISSION }),
+  });
 }
 
 // ---------------------------------------------------------------- types by content
@@ -197,13 +155,11 @@ export async function checkStaged(files: readonly StagedFile[]): Promise<Checked
 
 /** Moves a checked file to its kept place under a new random name; returns that name. */
 export async function keepFile(file: CheckedFile): Promise<string> {
-  const storedName = randomName();
-  await rename(file.tempPath, path.join(attachmentsDir(), storedName));
-  return storedName;
+  return keepStaged(ATTACHMENTS_AREA, file);
 }
 
 export async function removeKept(storedNames: readonly string[]) {
-  await Promise.all(storedNames.map((name) => rm(path.join(attachmentsDir(), name), { force: true })));
+  await removeKeptFiles(ATTACHMENTS_AREA, storedNames);
 }
 
 // ---------------------------------------------------------------- downloads
@@ -233,25 +189,7 @@ export async function requireAttachmentAccess(user: Pick<SessionUser, "id" | "pe
   return { originalName: attachment.originalName, storedName: attachment.storedName, mimeType: attachment.mimeType, sizeBytes: attachment.sizeBytes };
 }
 
-/** `attachment; filename="ascii"; filename*=UTF-8''…` (RFC 6266 with RFC 5987 for any name). */
-export function contentDisposition(originalName: string): string {
-  const ascii = originalName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(originalName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
-
 /** The file as a download response. */
 export async function attachmentResponse(file: { originalName: string; storedName: string; mimeType: string }): Promise<Response> {
-  const filePath = path.join(attachmentsDir(), file.storedName);
-  const info = await stat(filePath).catch(() => null);
-  if (!info) notFound();
-  return new Response(createReadableStreamFromReadable(createReadStream(filePath)), {
-    headers: {
-      "Content-Type": file.mimeType,
-      "Content-Length": String(info.size),
-      "Content-Disposition": contentDisposition(file.originalName),
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return keptFileResponse(ATTACHMENTS_AREA, file);
 }
