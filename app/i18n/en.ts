@@ -13,6 +13,7 @@ import { eligibilityEn } from "./messages/eligibility.en";
 import { careerEn } from "./messages/career.en";
 import { gradingEn } from "./messages/grading.en";
 import { creditsAdminEn } from "./messages/credits-admin.en";
+import { apiEn } from "./messages/api.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn, ...apiEn };

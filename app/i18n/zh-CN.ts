@@ -17,7 +17,8 @@ import { eligibilityZh } from "./messages/eligibility.zh-CN";
 import { careerZh } from "./messages/career.zh-CN";
 import { gradingZh } from "./messages/grading.zh-CN";
 import { creditsAdminZh } from "./messages/credits-admin.zh-CN";
+import { apiZh } from "./messages/api.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...apiZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
