@@ -2,10 +2,11 @@
 // back, and cursor pagination. Same rules and permissions as the pages: every endpoint starts
 // with a guard from app/auth/guards.server.ts.
 import { json } from "@remix-run/node";
-import type { ZodType } from "zod";
+import { z, type ZodType } from "zod";
 import { getOptionalUser } from "~/auth/guards.server";
 import { isLocale, translator, type Locale, type MessageKey, type Params } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
+import { msg, translateError } from "~/utils/forms";
 import { apiError } from "~/utils/http.server";
 
 export const API_HEADERS = { "Cache-Control": "no-store" } as const;
@@ -29,13 +30,23 @@ export async function apiFailure(request: Request, status: number, key: MessageK
   return apiError(status, key, t(key, params), extra);
 }
 
-/** Query parameters through a zod schema; a bad value is a 400 naming the parameter. */
+/**
+ * Query parameters through a zod schema; a bad value is a 400 naming the parameter
+ * (`parameter`: the first) with a translated message per bad parameter (`fields`). Zod
+ * messages are dictionary keys (msg() in utils/forms), as in the forms.
+ */
 export async function parseQuery<S extends ZodType>(request: Request, schema: S) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const result = schema.safeParse(params);
   if (result.success) return result.data as S["_output"];
-  const issue = result.error.issues[0];
-  throw await apiFailure(request, 400, "errors.badRequest", undefined, { parameter: issue.path.join(".") });
+  const t = translator(await apiLocale(request));
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const name = issue.path.map(String).join(".") || "query";
+    fields[name] ??= translateError(t, issue.message) ?? t("errors.invalid");
+  }
+  const parameter = result.error.issues[0].path.join(".");
+  throw apiError(400, "errors.badRequest", t("errors.badRequest"), { parameter, fields });
 }
 
 /** Opaque cursors: the last row's sort key, base64url-encoded JSON. */
@@ -60,4 +71,54 @@ export function apiJson(data: unknown, init: ResponseInit = {}) {
 /** Points leave the API as decimal numbers (56.5); they are stored as centipoints. */
 export function toPoints(centipoints: number): number {
   return Math.round(centipoints) / 100;
+}
+
+// ---------------------------------------------------------------- shared query parameters
+
+/** `year=YYYY`, a credit year. */
+export const yearParam = z.coerce
+  .number(msg("api.errors.year"))
+  .int(msg("api.errors.year"))
+  .min(2000, msg("api.errors.year"))
+  .max(2100, msg("api.errors.year"));
+
+/** Page sizes of the HR endpoints: an HR system syncing a district pages through thousands. */
+export const API_PAGE_MAX = 500;
+export const API_PAGE_DEFAULT = 100;
+
+/** `limit`: page size, 1..max. */
+export function limitParam(max: number, fallback: number) {
+  const error = msg("api.errors.limit", { max });
+  return z.coerce.number(error).int(error).min(1, error).max(max, error).default(fallback);
+}
+
+/** `cursor`: whatever a previous page handed out (checked when decoded). */
+export const cursorParam = z.string().max(500, msg("api.errors.badCursor")).optional();
+
+/** Unit codes and employee numbers: short, printable, no separators that mean something in SQL LIKE. */
+export const codeParam = z.string().trim().min(1, msg("api.errors.code")).max(64, msg("api.errors.code")).regex(/^[\w.-]+$/, msg("api.errors.code"));
+
+export const booleanParam = z.enum(["true", "false"], msg("api.errors.boolean")).transform((v) => v === "true");
+
+/** Keyset cursors over an autoincrement id: `{"id": n}`, base64url. */
+const IdCursor = z.object({ id: z.number().int().positive() });
+
+export function idCursor(id: number): string {
+  return encodeCursor({ id });
+}
+
+/** The id after which the page starts, 0 for the first page; a malformed cursor is a 400. */
+export async function afterId(request: Request, cursor: string | undefined): Promise<number> {
+  if (!cursor) return 0;
+  const decoded = decodeCursor(cursor, IdCursor);
+  if (decoded) return decoded.id;
+  const t = translator(await apiLocale(request));
+  throw apiError(400, "errors.badRequest", t("errors.badRequest"), { parameter: "cursor", fields: { cursor: t("api.errors.badCursor") } });
+}
+
+/** One page of rows fetched with `take: limit + 1`: the rows to show and the next cursor. */
+export function pageOf<T extends { id: number }>(rows: T[], limit: number): { rows: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: rows.length > limit && last ? idCursor(last.id) : null };
 }

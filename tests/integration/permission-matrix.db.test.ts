@@ -60,6 +60,8 @@ type Fx = {
   levelId: number;
   streetA: number;
   streetB: number;
+  /** Street B's unit code (the HR API filters by code). */
+  streetBCode: string;
   competencyId: number;
   /** An unread notification of learner A. */
   notificationA: number;
@@ -159,6 +161,21 @@ export const MATRIX: Record<string, Entry> = {
   "admin._index.tsx": { loader: ADMIN },
   "admin.ladder.tsx": { loader: ADMIN, action: ADMIN },
   "admin.users.tsx": { loader: ADMIN, action: ADMIN },
+  // The HR API: HR sessions (and API tokens, tested in api-hr.db.test.ts) within their unit
+  // subtree. Its actions only answer 405 (read-only) to everyone and read nothing.
+  "api.v1.appraisals.ts": {
+    loader: HR,
+    action: "public",
+    records: [{ what: "street B's appraisals", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "denied" }],
+  },
+  "api.v1.ledger.ts": {
+    loader: HR,
+    action: "public",
+    records: [
+      { what: "street B's person's ledger", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?person=${f.personB.employeeNo}`, expect: "denied" },
+      { what: "street B's person's ledger", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?person=${f.personB.employeeNo}`, expect: "allowed" },
+    ],
+  },
   "api.v1.me.credits.ts": { loader: LEARNER },
   "api.v1.offerings.$offeringId.enrolments.ts": {
     params: (f) => ({ offeringId: String(f.apiOffering) }),
@@ -168,6 +185,24 @@ export const MATRIX: Record<string, Entry> = {
     actionMethod: "DELETE",
   },
   "api.v1.offerings.ts": { loader: SIGNED_IN },
+  "api.v1.people.ts": {
+    loader: HR,
+    action: "public",
+    records: [
+      { what: "street B's people", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "denied" },
+      { what: "street B's people", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "allowed" },
+    ],
+  },
+  "api.v1.people_.$employeeNo.credits.ts": {
+    params: (f) => ({ employeeNo: f.personA.employeeNo }),
+    loader: HR,
+    action: "public",
+    records: [
+      { what: "street B's person", as: "hrStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "denied" },
+      { what: "street B's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "allowed" },
+      { what: "street A's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personA.employeeNo }), expect: "denied" },
+    ],
+  },
   "camps.attachments.$attachmentId.ts": {
     params: (f) => ({ attachmentId: String(f.attachment1) }),
     // Team 1's file: its member (learner A) and the camp's staff (trainer A).
@@ -596,6 +631,7 @@ beforeAll(async () => {
     levelId: catalogue.levels[1].id,
     streetA: streetA.id,
     streetB: streetB.id,
+    streetBCode: (await db.unit.findUniqueOrThrow({ where: { id: streetB.id }, select: { code: true } })).code,
     competencyId: catalogue.competencyIds[0],
     notificationA: notification.id,
   };
