@@ -5,6 +5,7 @@
 // their unit's subtree) or an administrator (everything). Both lead to the same ApiCaller, so
 // every endpoint applies one scope rule whichever way the caller came in. Every caller is
 // counted against the shared rate limit before any data is read.
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { getSessionUser, type SessionUser } from "~/auth/session.server";
 import { subtreeWhere } from "~/auth/guards.server";
 import { translator, type MessageKey, type Params } from "~/i18n/i18n";
@@ -99,6 +100,6 @@ export function callerSeesUnit(caller: ApiCaller, unit: { path: string }): boole
 }
 
 /** Answer for a read-only endpoint's non-GET requests (Remix calls `action` for them). */
-export async function readOnlyAction({ request }: { request: Request }): Promise<Response> {
+export async function readOnlyAction({ request }: ActionFunctionArgs): Promise<Response> {
   return hrApiError(request, 405, "api.errors.readOnly", undefined, { headers: { Allow: "GET, HEAD" } });
 }
