@@ -9,6 +9,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { useT } from "~/i18n/i18n";
 import { msg, parseForm, translateError } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 // bcrypt reads at most 72 bytes; a longer password would be silently truncated.
 const newPassword = z
@@ -35,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowPendingPasswordChange: true });
-  const parsed = parseForm(await request.formData(), ChangePasswordSchema);
+  const parsed = parseForm(await readFormData(request), ChangePasswordSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
     await changeOwnPassword({

@@ -10,6 +10,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const grade = () =>
   z.coerce
@@ -72,7 +73,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const code = String(form.get("code") ?? "");
   const parsed = parseForm(form, ActionSchema);

@@ -17,6 +17,7 @@ import { SelectField, TextField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const reason = fields.text(500);
 const optionalScope = z.preprocess((v) => (v === "" ? undefined : v), fields.id().optional());
@@ -71,7 +72,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const parsed = parseForm(form, ActionSchema);
   const intent = String(form.get("intent") ?? "");
   const rawUserId = Number(form.get("userId"));

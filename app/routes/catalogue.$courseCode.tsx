@@ -13,6 +13,7 @@ import type { MessageKey } from "~/i18n/zh-CN";
 import { localizeParams } from "~/notifications/payload";
 import { fields, msg, parseForm } from "~/utils/forms";
 import { forbidden, notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const CourseCodeSchema = z.string().trim().min(1).max(64);
 
@@ -42,7 +43,7 @@ type ActionData =
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "learner");
   if (!user.personId) forbidden();
-  const form = await request.formData();
+  const form = await readFormData(request);
   const parsed = parseForm(form, EnrolmentSchema);
   if (!parsed.ok) {
     const raw = Number(form.get("offeringId"));

@@ -11,6 +11,7 @@ import { isCreditAdminError } from "~/credits/years.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const STATUSES = ["pending", "approved", "rejected"] as const;
 
@@ -60,7 +61,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const parsed = parseForm(await request.formData(), DecisionSchema);
+  const parsed = parseForm(await readFormData(request), DecisionSchema);
   if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { intent, adjustmentId, note, competencyId } = parsed.data;
   try {

@@ -12,6 +12,7 @@ import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { forbidden } from "~/utils/http.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 const year = () => z.coerce.number({ error: msg("errors.invalidNumber") }).int(msg("errors.invalidNumber")).min(2000, msg("errors.invalidNumber")).max(2100, msg("errors.invalidNumber"));
 
@@ -55,7 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const parsed = parseForm(form, ActionSchema);
   if (!parsed.ok) {

@@ -13,6 +13,7 @@ import { useT, type MessageKey } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const DecisionSchema = z
   .object({
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const parsed = parseForm(await request.formData(), DecisionSchema);
+  const parsed = parseForm(await readFormData(request), DecisionSchema);
   if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
   const { enrolmentId, decision, reason } = parsed.data;
   try {

@@ -20,6 +20,7 @@ import { useT, type MessageKey } from "~/i18n/i18n";
 import { getTranslator } from "~/i18n/i18n.server";
 import { fields, msg, parseForm } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const always = { when: () => true };
 const reason = fields.text(500);
@@ -67,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const offeringId = offeringIdOf(params);
   if (!(await classInScope(user, offeringId))) notFound();
   const { locale, t } = await getTranslator(request, user.locale);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const target = intent === "save" || intent === "add-session" || intent === "enrol" ? undefined : targetOf(form);
   const base = { intent, target };

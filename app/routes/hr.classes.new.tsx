@@ -12,6 +12,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/i18n";
 import { getTranslator } from "~/i18n/i18n.server";
 import { parseForm } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const { locale, t } = await getTranslator(request, user.locale);
-  const parsed = parseForm(await request.formData(), ClassFormSchema);
+  const parsed = parseForm(await readFormData(request), ClassFormSchema);
   if (!parsed.ok) {
     return json<ClassActionData>({ fieldErrors: parsed.fieldErrors, formError: t("errors.form") }, { status: 400 });
   }

@@ -11,6 +11,7 @@ import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 const ActionSchema = z.object({
   code: fields.text(40),
@@ -43,7 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const code = String(form.get("code") ?? "");
   const rulesText = String(form.get("rules") ?? "");
   const parsed = parseForm(form, ActionSchema);

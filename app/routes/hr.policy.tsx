@@ -21,6 +21,7 @@ import { useT, type MessageKey } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 /** Up to this many hour-conversion rows on the form; blank rows are ignored. */
 const HOUR_RULE_ROWS = 4;
@@ -148,7 +149,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = Object.fromEntries([...formData].filter(([, v]) => typeof v === "string")) as Record<string, string>;
   const parsed = parseForm(formData, PolicyFormSchema);
   if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors, values }, { status: 400 });

@@ -10,6 +10,7 @@ import { TextField } from "~/components/fields";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const OverrideSchema = z.object({
   intent: z.literal("override"),
@@ -48,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const year = parseYear(params.year);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const rawId = Number(form.get("proposalId"));
   const proposalId = Number.isInteger(rawId) && rawId > 0 ? rawId : undefined;

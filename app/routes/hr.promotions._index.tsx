@@ -10,6 +10,7 @@ import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 const CreateSchema = z.object({
   intent: z.literal("create"),
@@ -26,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const parsed = parseForm(await request.formData(), CreateSchema);
+  const parsed = parseForm(await readFormData(request), CreateSchema);
   if (!parsed.ok) return json<ActionData>({ fieldErrors: parsed.fieldErrors }, { status: 400 });
   try {
     await createOrRefreshRound(user, parsed.data.year);

@@ -13,6 +13,7 @@ import { Pagination } from "~/components/pagination";
 import { useT } from "~/i18n/i18n";
 import { getTranslator } from "~/i18n/i18n.server";
 import { fields, msg, parseForm } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const reason = fields.text(500);
 const ActionSchema = z.discriminatedUnion(
@@ -46,7 +47,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const { locale, t } = await getTranslator(request, user.locale);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const rawId = Number(form.get("waiverId"));
   const target = intent === "revoke" && Number.isInteger(rawId) && rawId > 0 ? rawId : undefined;

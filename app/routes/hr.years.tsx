@@ -10,6 +10,7 @@ import { useT, type MessageKey } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 const YearActionSchema = z.object({
   intent: fields.choice(["close", "reopen"] as const),
@@ -32,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, YearActionSchema);
   const year = Number(formData.get("year")) || undefined;
   if (!parsed.ok) return json<ActionData>({ year, fieldErrors: parsed.fieldErrors }, { status: 400 });

@@ -5,6 +5,7 @@ import { isLocale } from "~/i18n/i18n";
 import { localeCookie } from "~/i18n/i18n.server";
 import { db } from "~/utils/db.server";
 import { safeRedirectPath } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 export async function loader() {
   throw redirect("/");
@@ -12,7 +13,7 @@ export async function loader() {
 
 /** The language switch: remembered in a cookie, and on the account when signed in. */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readFormData(request);
   const locale = form.get("locale");
   const back = safeRedirectPath(form.get("redirectTo"), "/");
   if (!isLocale(locale)) throw new Response("Unknown language", { status: 400 });

@@ -13,6 +13,7 @@ import { isDemoInstall } from "~/org/settings.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { safeRedirectPath } from "~/utils/http.server";
 import { requestContext } from "~/utils/request-context.server";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 小巷学院 Lane Academy" }];
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseForm(await request.formData(), SignInSchema);
+  const parsed = parseForm(await readFormData(request), SignInSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: null }, { status: 400 });
   const { username, password, redirectTo } = parsed.data;
   const result = await signIn({ username, password, ip: requestContext()?.ip ?? null });

@@ -13,6 +13,7 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const CourseIdSchema = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -52,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const courseId = courseIdOf(params);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "update") {

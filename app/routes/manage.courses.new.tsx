@@ -10,6 +10,7 @@ import { refusal, translateRefusal } from "~/catalogue-admin/form-errors";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/i18n";
 import { msg, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 type ActionData = { fieldErrors: FieldErrors; formError?: string; values: CourseFormValues };
 
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const values = courseFormValues(form);
   const parsed = parseCreateCourseForm(form);
   if (!parsed.ok) {

@@ -19,6 +19,7 @@ import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { forbidden, notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
 /** Text parts of the form are small; anything bigger than this is not ours. */
@@ -91,7 +92,7 @@ export async function action({ request }: ActionFunctionArgs) {
           request,
           composeUploadHandlers(stagingUploadHandler(staged), createMemoryUploadHandler({ maxPartSize: MAX_TEXT_PART_BYTES })),
         )
-      : await request.formData();
+      : await readFormData(request);
   } catch (error) {
     await discardStaged(staged);
     if (error instanceof MaxPartSizeExceededError) return tooLarge();

@@ -13,6 +13,7 @@ import { TextField } from "~/components/fields";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 const CheckinSchema = z.object({
   code: z
@@ -47,7 +48,7 @@ type ActionData =
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "learner");
-  const form = await request.formData();
+  const form = await readFormData(request);
   const typed = String(form.get("code") ?? "").slice(0, 20);
   const parsed = parseForm(form, CheckinSchema);
   if (!parsed.ok) {

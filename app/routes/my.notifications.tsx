@@ -9,6 +9,7 @@ import { useT } from "~/i18n/i18n";
 import { listNotifications, markNotificationsRead } from "~/learning/my-notifications.server";
 import { notificationText } from "~/learning/notification-text";
 import { fields, msg, parseForm } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = () => [{ title: "通知 · 小巷学院 Lane Academy" }];
 
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = parseForm(await request.formData(), MarkReadSchema);
+  const parsed = parseForm(await readFormData(request), MarkReadSchema);
   if (!parsed.ok) {
     return json({ fieldErrors: parsed.fieldErrors, formError: parsed.formError ?? msg("errors.badRequest") }, { status: 400 });
   }

@@ -12,6 +12,7 @@ import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const BriefSchema = z.object({
   intent: z.literal("add-brief"),
@@ -49,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   await requireCampStaff(user, campId, ORGANISER_ROLES);
-  const parsed = parseForm(await request.formData(), BriefSchema);
+  const parsed = parseForm(await readFormData(request), BriefSchema);
   if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
   try {
     await addBrief({ campId, actorId: user.id, ...parsed.data });

@@ -14,6 +14,7 @@ import { parsePoints } from "~/grading/points";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const ReleaseSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("release"), projectId: fields.id(), feedback: fields.optionalText(5000) }),
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   await requireCampLead(user, campId);
-  const parsed = parseForm(await request.formData(), ReleaseSchema);
+  const parsed = parseForm(await readFormData(request), ReleaseSchema);
   if (!parsed.ok) return json<ActionData>({ error: { key: parsed.formError ?? "errors.form" }, fieldErrors: parsed.fieldErrors }, { status: 400 });
   const input = parsed.data;
   if (!(await projectInCamp(input.projectId, campId))) notFound();

@@ -11,6 +11,7 @@ import { SelectField, TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const SplitSchema = z.object({
   intent: z.literal("split"),
@@ -60,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   await requireCampStaff(user, campId, ORGANISER_ROLES);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const rawTeamId = Number(form.get("teamId"));
   const teamId = Number.isInteger(rawTeamId) && rawTeamId > 0 ? rawTeamId : undefined;

@@ -15,6 +15,7 @@ import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /** While JavaScript runs, a changed draft is saved this often. */
 const AUTOSAVE_MS = 4000;
@@ -79,7 +80,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const projectId = projectIdOf(params);
   const { campId } = await requireProjectStaff(user, projectId);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = parseForm(form, IntentSchema);
   if (!intent.ok) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
   try {

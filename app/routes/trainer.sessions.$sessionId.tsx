@@ -16,6 +16,7 @@ import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /** The page refreshes itself this often while check-in is open or about to open. */
 const REFRESH_MS = 30_000;
@@ -70,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const sessionId = await sessionIdOf(params);
   await requireSessionStaff(user, sessionId);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const parsed = parseForm(form, MarkFormSchema);
   const { marks, fieldErrors } = parseMarks(form);
   const submitted = Object.fromEntries(marks.map((m) => [String(m.personId), m.status]));
