@@ -10,6 +10,7 @@ import { classesEn } from "./messages/classes.en";
 import { manageEn } from "./messages/manage.en";
 import { campsEn } from "./messages/camps.en";
 import { eligibilityEn } from "./messages/eligibility.en";
+import { importsEn } from "./messages/imports.en";
 import { careerEn } from "./messages/career.en";
 import { gradingEn } from "./messages/grading.en";
 import { creditsAdminEn } from "./messages/credits-admin.en";
@@ -17,4 +18,4 @@ import { apiEn } from "./messages/api.en";
 import { reportsEn } from "./messages/reports.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn, ...apiEn, ...reportsEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn, ...importsEn, ...apiEn, ...reportsEn };

@@ -14,12 +14,13 @@ import { classesZh } from "./messages/classes.zh-CN";
 import { manageZh } from "./messages/manage.zh-CN";
 import { campsZh } from "./messages/camps.zh-CN";
 import { eligibilityZh } from "./messages/eligibility.zh-CN";
+import { importsZh } from "./messages/imports.zh-CN";
 import { careerZh } from "./messages/career.zh-CN";
 import { gradingZh } from "./messages/grading.zh-CN";
 import { creditsAdminZh } from "./messages/credits-admin.zh-CN";
 import { apiZh } from "./messages/api.zh-CN";
 import { reportsZh } from "./messages/reports.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...apiZh, ...reportsZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...importsZh, ...apiZh, ...reportsZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
