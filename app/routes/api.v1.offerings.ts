@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { apiJson } from "~/api/api.server";
+import { limitSessionCaller } from "~/api/hr-api.server";
 import { listOfferings, OFFERINGS_PAGE_MAX } from "~/api/offerings.server";
 import { requireUser } from "~/auth/guards.server";
 import { parseCatalogueQuery } from "~/catalogue/filters.server";
@@ -16,8 +17,9 @@ const Paging = z.object({
  */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  const headers = await limitSessionCaller(request, user);
   const url = new URL(request.url);
   const filters = parseCatalogueQuery(url.searchParams);
   const paging = Paging.parse(Object.fromEntries(url.searchParams));
-  return apiJson(await listOfferings(filters, { ...paging, limit: paging.limit ?? 20, personId: user.personId }));
+  return apiJson(await listOfferings(filters, { ...paging, limit: paging.limit ?? 20, personId: user.personId }), { headers });
 }
