@@ -39,6 +39,9 @@ export default function AdminHome() {
       <p>
         <Link className="button" to="/admin/users">
           {t("home.admin.manageUsers")}
+        </Link>{" "}
+        <Link className="button" to="/admin/tokens">
+          {t("api.tokens.manage")}
         </Link>
       </p>
     </>

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { API_RATE_LIMITS, windowStartFor } from "~/api/rate-limit.server";
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from "~/api/tokens.server";
 import { awardCredits, creditStatusForYear } from "~/credits/ledger.server";
+import { action as tokensAction, loader as tokensLoader } from "~/routes/admin.tokens";
 import { loader as appraisalsLoader, action as appraisalsAction } from "~/routes/api.v1.appraisals";
 import { loader as ledgerLoader } from "~/routes/api.v1.ledger";
 import { loader as peopleLoader, action as peopleAction } from "~/routes/api.v1.people";
@@ -14,7 +15,7 @@ import { loader as creditsLoader } from "~/routes/api.v1.people_.$employeeNo.cre
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeLearner, makePeople } from "../support/enrolment-fixtures";
 import { makePerson, makeUnitTree, makeUser } from "../support/factories";
-import { BASE, sessionCookieFor, settle } from "../support/requests";
+import { BASE, formRequest, getRequest, sessionCookieFor, settle } from "../support/requests";
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, never> }) => Promise<unknown>;
 type Auth = { token?: string; cookie?: string; authorization?: string };
@@ -97,6 +98,36 @@ describe("API tokens", () => {
     expect(stored.revokedById).toBe(admin.id);
     await expect(revokeApiToken(admin.id, row.id, "again")).rejects.toThrow("api.tokens.alreadyRevoked");
     expect(await db.auditEvent.count({ where: { entityType: "ApiToken", entityId: String(row.id), action: "api_token.revoked" } })).toBe(1);
+  });
+
+  it("are created and revoked on the admin page: the token appears in that one answer only", async () => {
+    const cookie = await sessionCookieFor(admin.id);
+    const bad = await settle(() => tokensAction({ request: formRequest("/admin/tokens", { intent: "create", name: "", scopeUnitId: "x", reason: "" }, cookie), params: {}, context: {} }));
+    expect(bad.status).toBe(400);
+    const before = await db.apiToken.count();
+    const created = await settle(() =>
+      tokensAction({ request: formRequest("/admin/tokens", { intent: "create", name: "页面创建", scopeUnitId: String(tree.streets[1].id), reason: "对接" }, cookie), params: {}, context: {} }),
+    );
+    expect(created.status).toBe(200);
+    const { created: shown } = await body(created);
+    expect(await db.apiToken.count()).toBe(before + 1);
+    expect(shown.token).toMatch(/^lat_/);
+    const page = await settle(() => tokensLoader({ request: getRequest("/admin/tokens", cookie), params: {}, context: {} }));
+    const pageText = await page.text();
+    expect(pageText).toContain("页面创建");
+    expect(pageText).not.toContain(shown.token);
+    const row = await db.apiToken.findFirstOrThrow({ where: { name: "页面创建" } });
+    expect((await call(peopleLoader, `/api/v1/people?unit=${streetBCode}`, { token: shown.token })).status).toBe(200);
+    const revoked = await settle(() =>
+      tokensAction({ request: formRequest("/admin/tokens", { intent: "revoke", tokenId: String(row.id), reason: "停用" }, cookie), params: {}, context: {} }),
+    );
+    expect(revoked.status).toBe(200);
+    expect((await call(peopleLoader, "/api/v1/people", { token: shown.token })).status).toBe(401);
+    const twice = await settle(() =>
+      tokensAction({ request: formRequest("/admin/tokens", { intent: "revoke", tokenId: String(row.id), reason: "停用" }, cookie), params: {}, context: {} }),
+    );
+    expect(twice.status).toBe(400);
+    expect((await body(twice)).formError).toBe("api.tokens.alreadyRevoked");
   });
 
   it("refuse unknown tokens and malformed Authorization headers with 401", async () => {

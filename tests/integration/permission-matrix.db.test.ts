@@ -160,6 +160,7 @@ export const MATRIX: Record<string, Entry> = {
   "account.password.tsx": { loader: SIGNED_IN, action: SIGNED_IN },
   "admin._index.tsx": { loader: ADMIN },
   "admin.ladder.tsx": { loader: ADMIN, action: ADMIN },
+  "admin.tokens.tsx": { loader: ADMIN, action: ADMIN },
   "admin.users.tsx": { loader: ADMIN, action: ADMIN },
   // The HR API: HR sessions (and API tokens, tested in api-hr.db.test.ts) within their unit
   // subtree. Its actions only answer 405 (read-only) to everyone and read nothing.
