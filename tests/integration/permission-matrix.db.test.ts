@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { issueTranscript } from "~/transcripts/issue.server";
 import { db } from "~/utils/db.server";
 import { CALENDAR, makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions } from "../support/enrolment-fixtures";
 import { makePerson, makeUnitTree, makeUser } from "../support/factories";
@@ -65,6 +66,8 @@ type Fx = {
   competencyId: number;
   /** An unread notification of learner A. */
   notificationA: number;
+  /** The verification code of a transcript issued to learner A. */
+  transcriptCode: string;
 };
 let fx: Fx;
 
@@ -278,6 +281,16 @@ export const MATRIX: Record<string, Entry> = {
   "hr.eligibility.$code.tsx": { params: (f) => ({ code: f.eligibilityCode }), loader: HR },
   "hr.eligibility._index.tsx": { loader: HR, action: ADMIN },
   "hr.people.tsx": { loader: HR },
+  "hr.people_.$employeeNo_.transcript[.pdf].ts": {
+    params: (f) => ({ employeeNo: f.personA.employeeNo }),
+    loader: HR,
+    action: HR,
+    records: [
+      { what: "street B's person", as: "hrStreet", handler: "action", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "denied" },
+      { what: "street B's person", as: "hrOtherStreet", handler: "action", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "allowed" },
+      { what: "street A's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personA.employeeNo }), expect: "denied" },
+    ],
+  },
   "hr.people_.$employeeNo.tsx": {
     params: (f) => ({ employeeNo: f.personA.employeeNo }),
     loader: HR,
@@ -292,6 +305,9 @@ export const MATRIX: Record<string, Entry> = {
   // Rounds are run by district-level HR and administrators only.
   "hr.promotions.$year.tsx": { params: () => ({ year: "2026" }), loader: HR, action: DISTRICT, form: () => ({ intent: "refresh" }) },
   "hr.promotions._index.tsx": { loader: HR, action: DISTRICT, form: () => ({ intent: "create", year: "2026" }) },
+  "hr.transcripts.tsx": { loader: HR },
+  // An empty form goes back to the page (a redirect); a unit outside the scope likewise (tested in app/transcripts).
+  "hr.transcripts[.zip].ts": { loader: HR, action: HR },
   "hr.waivers.tsx": {
     loader: HR,
     action: HR,
@@ -354,6 +370,8 @@ export const MATRIX: Record<string, Entry> = {
   "my.check-in.tsx": { loader: LEARNER, action: LEARNER },
   "my.notifications.tsx": { loader: SIGNED_IN, action: SIGNED_IN },
   "my.transcript.tsx": { loader: LEARNER },
+  // Issuing is a POST for the learner's own person (taken from the session); GET goes back to the page.
+  "my.transcript[.pdf].ts": { loader: LEARNER, action: LEARNER },
   "trainer._index.tsx": { loader: TRAINER },
   "trainer.camps.$campId._index.tsx": { params: campA, loader: STAFF, action: STAFF, records: campLoaderAndAction() },
   "trainer.camps.$campId.marks[.csv].ts": { params: campA, loader: STAFF, records: campRecords("loader") },
@@ -406,6 +424,9 @@ export const MATRIX: Record<string, Entry> = {
       { what: "a session of class A", as: "trainerOther", handler: "loader", params: (f) => ({ sessionId: String(f.sessionA) }), expect: "denied" },
     ],
   },
+  // Public: the verification page of an issued transcript (an unknown code is a 404 page).
+  "verify.$code.tsx": { params: (f) => ({ code: f.transcriptCode }), loader: "public" },
+  "verify._index.tsx": { loader: "public" },
 };
 
 // ---------------------------------------------------------------- calling routes
@@ -603,6 +624,7 @@ beforeAll(async () => {
   const { loader: ruleSets } = await import("~/routes/hr.eligibility._index");
   await settle(() => ruleSets({ request: getRequest("/hr/eligibility", cookies.admin), params: {}, context: {} }));
   const ruleSet = await db.eligibilityRuleSet.findFirstOrThrow({ orderBy: { id: "asc" }, select: { code: true } });
+  const transcript = await issueTranscript({ personId: a.person.id, issuedById: a.user!.id });
 
   fx = {
     cookies,
@@ -635,6 +657,7 @@ beforeAll(async () => {
     streetBCode: (await db.unit.findUniqueOrThrow({ where: { id: streetB.id }, select: { code: true } })).code,
     competencyId: catalogue.competencyIds[0],
     notificationA: notification.id,
+    transcriptCode: transcript.code,
   };
 });
 
