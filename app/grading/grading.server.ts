@@ -18,7 +18,7 @@ import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/cre
 import { ATTENDED_STATUSES, effectiveCreditYear, sessionMinutes } from "~/enrolment/completion.server";
 import { inTransaction } from "~/enrolment/transaction.server";
 import { notify } from "~/notifications/notifications.server";
-import { db, type DbTx, type Prisma } from "~/utils/db.server";
+import { db, dialect, type DbTx, type Prisma } from "~/utils/db.server";
 import { GRADING_ERRORS, GradingError } from "./errors";
 import { competencyWeights, disagreements, individualOutcome, markerTotal, MAX_TOTAL, meanRoundHalfUp, type Disagreement, type IndividualOutcome } from "./marks";
 import type { RubricDocument } from "./rubric-format";
@@ -85,52 +85,96 @@ async function campHasMarks(client: DbTx, campId: number) {
 }
 
 /**
+ * Creates a rubric (criteria and levels) from a document. Competencies are matched by code in
+ * the active framework (else the newest framework that has the code).
+ */
+async function createRubric(tx: DbTx, rubric: RubricDocument, place: { campId: number | null; isTemplate: boolean; name?: string }) {
+  const codes = [...new Set(rubric.criteria.map((c) => c.competency))];
+  const competencies = await tx.competency.findMany({
+    where: { code: { in: codes } },
+    select: { id: true, code: true, framework: { select: { status: true, version: true } } },
+  });
+  const idByCode = new Map<string, { id: number; rank: number }>();
+  for (const c of competencies) {
+    const rank = (c.framework.status === "active" ? 1_000_000 : 0) + c.framework.version;
+    const known = idByCode.get(c.code);
+    if (!known || rank > known.rank) idByCode.set(c.code, { id: c.id, rank });
+  }
+  const missing = codes.find((code) => !idByCode.has(code));
+  if (missing) throw new GradingError(GRADING_ERRORS.unknownCompetency, { competency: missing });
+  return tx.rubric.create({
+    data: {
+      name: place.name ?? rubric.name,
+      campId: place.campId,
+      isTemplate: place.isTemplate,
+      criteria: {
+        create: rubric.criteria.map((c, i) => ({
+          title: c.title,
+          description: c.description,
+          competencyId: idByCode.get(c.competency)!.id,
+          weight: c.weight,
+          sortOrder: i + 1,
+          levels: { create: c.levels.map((l, j) => ({ label: l.label, descriptor: l.descriptor, points: l.points, sortOrder: j + 1 })) },
+        })),
+      },
+    },
+    select: { id: true },
+  });
+}
+
+/**
+ * Takes the camp's row lock on PostgreSQL: FOR UPDATE by a rubric change, FOR SHARE by a
+ * marker's save. Markers still save side by side, but a rubric replacement cannot slip in
+ * between a marker reading the criteria and writing a mark that points at them (then the
+ * rubric would change under an existing mark). SQLite has one connection (ADR 003).
+ */
+async function lockCamp(tx: DbTx, campId: number, mode: "update" | "share") {
+  if (dialect() !== "postgresql") return;
+  if (mode === "update") await tx.$queryRaw`SELECT "id" FROM "Camp" WHERE "id" = ${campId} FOR UPDATE`;
+  else await tx.$queryRaw`SELECT "id" FROM "Camp" WHERE "id" = ${campId} FOR SHARE`;
+}
+
+/**
  * Puts a new rubric in force for the camp (the old one is detached, not deleted). Refused once
- * any mark exists: the criteria are what the marks point at. Competencies are matched by code
- * in the active framework (else any framework).
+ * any mark exists: the criteria are what the marks point at.
  */
 export async function replaceCampRubric(input: { campId: number; actorId: number; rubric: RubricDocument; source: string }) {
   return inTransaction(async (tx) => {
+    await lockCamp(tx, input.campId, "update");
     if (await campHasMarks(tx, input.campId)) throw new GradingError(GRADING_ERRORS.rubricLocked);
-    const codes = [...new Set(input.rubric.criteria.map((c) => c.competency))];
-    const competencies = await tx.competency.findMany({
-      where: { code: { in: codes } },
-      select: { id: true, code: true, framework: { select: { status: true, version: true } } },
-    });
-    const idByCode = new Map<string, { id: number; rank: number }>();
-    for (const c of competencies) {
-      const rank = (c.framework.status === "active" ? 1_000_000 : 0) + c.framework.version;
-      const known = idByCode.get(c.code);
-      if (!known || rank > known.rank) idByCode.set(c.code, { id: c.id, rank });
-    }
-    const missing = codes.find((code) => !idByCode.has(code));
-    if (missing) throw new GradingError(GRADING_ERRORS.unknownCompetency, { competency: missing });
     const previous = await loadCampRubric(tx, input.campId);
     if (previous) await tx.rubric.update({ where: { id: previous.id }, data: { campId: null }, select: { id: true } });
-    const created = await tx.rubric.create({
-      data: {
-        name: input.rubric.name,
-        campId: input.campId,
-        criteria: {
-          create: input.rubric.criteria.map((c, i) => ({
-            title: c.title,
-            description: c.description,
-            competencyId: idByCode.get(c.competency)!.id,
-            weight: c.weight,
-            sortOrder: i + 1,
-            levels: { create: c.levels.map((l, j) => ({ label: l.label, descriptor: l.descriptor, points: l.points, sortOrder: j + 1 })) },
-          })),
-        },
-      },
-      select: { id: true },
-    });
+    const created = await createRubric(tx, input.rubric, { campId: input.campId, isTemplate: false });
     await recordAudit(tx, {
       actorId: input.actorId,
       action: "camp.rubric_replaced",
       entityType: "Camp",
       entityId: input.campId,
-      before: previous ? { rubricId: previous.id } : null,
-      after: { rubricId: created.id, source: input.source, criteria: input.rubric.criteria.length },
+      before: previous ? { rubricId: previous.id, rubric: await rubricDocument(tx, previous.id) } : null,
+      after: { rubricId: created.id, source: input.source, rubric: input.rubric },
+    });
+    return created;
+  });
+}
+
+/**
+ * Keeps a copy of the camp's rubric as a template for other camps (lead only; allowed after
+ * marking has started, since the camp's own rubric is untouched). Audited.
+ */
+export async function saveRubricAsTemplate(input: { campId: number; actorId: number; name: string }) {
+  const name = input.name.trim();
+  return inTransaction(async (tx) => {
+    await requireLead(tx, input.actorId, input.campId);
+    const current = await loadCampRubric(tx, input.campId);
+    if (!current) throw new GradingError(GRADING_ERRORS.noRubric);
+    const document = (await rubricDocument(tx, current.id))!;
+    const created = await createRubric(tx, document, { campId: null, isTemplate: true, name: name || document.name });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "rubric.template_saved",
+      entityType: "Rubric",
+      entityId: created.id,
+      after: { fromRubricId: current.id, campId: input.campId, name: name || document.name },
     });
     return created;
   });
@@ -173,6 +217,7 @@ export async function saveMark(input: { projectId: number; markerId: number; sco
   return inTransaction(async (tx) => {
     const project = await projectCamp(tx, input.projectId);
     const campId = project.team.campId;
+    await lockCamp(tx, campId, "share");
     if (!(await campRole(tx, input.markerId, campId))) throw new GradingError(GRADING_ERRORS.notStaff);
     if (project.finalMark?.releasedAt) throw new GradingError(GRADING_ERRORS.released);
     const rubric = await loadCampRubric(tx, campId);

@@ -100,7 +100,16 @@ const RUBRIC: RubricDocument = {
         { label: "待改进", descriptor: "line one\nline two", points: 30 },
       ],
     },
-    { title: "预算", description: "", competency: "services", weight: 40, levels: [{ label: "合格", descriptor: "", points: 60 }] },
+    {
+      title: "预算",
+      description: "",
+      competency: "services",
+      weight: 40,
+      levels: [
+        { label: "合格", descriptor: "", points: 60 },
+        { label: "不合格", descriptor: "", points: 0 },
+      ],
+    },
   ],
 };
 
@@ -120,6 +129,8 @@ describe("rubric import and export", () => {
     expect(parseRubricJson(JSON.stringify(bad))).toEqual({ ok: false, error: "grading.rubric.errors.weightsSum", params: { sum: 90 } });
     const points = { ...RUBRIC, criteria: [{ ...RUBRIC.criteria[0], levels: [{ label: "x", descriptor: "", points: 120 }] }, RUBRIC.criteria[1]] };
     expect(parseRubricJson(JSON.stringify(points)).ok).toBe(false);
+    const single = { ...RUBRIC, criteria: [RUBRIC.criteria[0], { ...RUBRIC.criteria[1], levels: [RUBRIC.criteria[1].levels[0]] }] };
+    expect(parseRubricJson(JSON.stringify(single))).toEqual({ ok: false, error: "grading.rubric.errors.noLevels" });
     expect(parseRubricJson("{nope").ok).toBe(false);
     expect(parseRubricCsv("a,b\n1,2").ok).toBe(false);
     expect(parseCsvRows('"a""b",c\r\nd,"e\nf"')).toEqual([

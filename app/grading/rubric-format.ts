@@ -18,23 +18,36 @@ export type RubricErrorKey = (typeof RUBRIC_ERRORS)[keyof typeof RUBRIC_ERRORS];
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
+/** Sizes of a rubric, shared by the import and the editor. */
+export const RUBRIC_LIMITS = {
+  criteria: 20,
+  levels: 10,
+  minLevels: 2,
+  nameLength: 200,
+  titleLength: 200,
+  descriptionLength: 2000,
+  labelLength: 100,
+  descriptorLength: 1000,
+} as const;
+
 export const RubricLevelSchema = z.object({
-  label: text(100),
-  descriptor: z.string().trim().max(1000).default(""),
+  label: text(RUBRIC_LIMITS.labelLength),
+  descriptor: z.string().trim().max(RUBRIC_LIMITS.descriptorLength).default(""),
   points: z.number().int().min(0).max(100),
 });
 
 export const RubricCriterionSchema = z.object({
-  title: text(200),
-  description: z.string().trim().max(2000).default(""),
+  title: text(RUBRIC_LIMITS.titleLength),
+  description: z.string().trim().max(RUBRIC_LIMITS.descriptionLength).default(""),
   competency: text(50),
   weight: z.number().int().min(1).max(100),
-  levels: z.array(RubricLevelSchema).min(1).max(10),
+  // One level could not tell work apart, and moderation's "two levels apart" needs at least two.
+  levels: z.array(RubricLevelSchema).min(RUBRIC_LIMITS.minLevels).max(RUBRIC_LIMITS.levels),
 });
 
 export const RubricDocumentSchema = z.object({
-  name: text(200),
-  criteria: z.array(RubricCriterionSchema).min(1).max(20),
+  name: text(RUBRIC_LIMITS.nameLength),
+  criteria: z.array(RubricCriterionSchema).min(1).max(RUBRIC_LIMITS.criteria),
 });
 
 export type RubricDocument = z.output<typeof RubricDocumentSchema>;

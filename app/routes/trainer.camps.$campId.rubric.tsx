@@ -4,15 +4,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { SelectField } from "~/components/fields";
+import { SelectField, TextField } from "~/components/fields";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { requireCampLead, requireCampStaff } from "~/grading/access.server";
 import { isGradingError } from "~/grading/errors";
-import { copyTemplateRubric, listTemplates, loadCampRubric, replaceCampRubric, rubricLocked } from "~/grading/grading.server";
-import { parseRubricText } from "~/grading/rubric-format";
+import { copyTemplateRubric, listTemplates, loadCampRubric, replaceCampRubric, rubricDocument, rubricLocked, saveRubricAsTemplate } from "~/grading/grading.server";
+import { applyIntent, checkDraft, draftFromDocument, draftFromForm, draftWeightSum, emptyDraft, type RubricDraft } from "~/grading/rubric-editor";
+import { parseRubricText, RUBRIC_LIMITS } from "~/grading/rubric-format";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
 import { notFound } from "~/utils/http.server";
 
 /** A rubric file is a few kilobytes; anything much larger is not one. */
@@ -20,6 +22,7 @@ const MAX_IMPORT_BYTES = 200_000;
 
 const IntentSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("template"), templateId: fields.id() }),
+  z.object({ intent: z.literal("saveTemplate"), templateName: fields.text(RUBRIC_LIMITS.nameLength) }),
   z.object({ intent: z.literal("import"), text: z.string().max(MAX_IMPORT_BYTES, msg("errors.tooLong", { max: MAX_IMPORT_BYTES })).optional() }),
 ], { error: msg("errors.badRequest") });
 
@@ -33,26 +36,85 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   const role = await requireCampStaff(user, campId);
-  const [camp, rubric, templates, locked] = await Promise.all([
+  const [camp, rubric, templates, locked, competencies] = await Promise.all([
     db.camp.findUnique({ where: { id: campId }, select: { id: true, offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true } } } } } }),
     loadCampRubric(db, campId),
     listTemplates(db),
     rubricLocked(db, campId),
+    activeCompetencies(),
   ]);
   if (!camp) notFound();
-  return json({ camp, rubric, templates, locked, canEdit: role === "lead" && !locked }, { headers: { "Cache-Control": "no-store" } });
+  const canEdit = role === "lead" && !locked;
+  const draft = !canEdit ? null : rubric ? draftFromDocument((await rubricDocument(db, rubric.id))!) : emptyDraft(competencies[0]?.code ?? "");
+  return json(
+    { camp, rubric, templates, locked, isLead: role === "lead", canEdit, competencies, draft },
+    { headers: { "Cache-Control": "no-store" } },
+  );
 }
 
-type ActionData = { notice?: { key: MessageKey }; error?: { key: string; params?: Params }; fieldErrors?: FieldErrors };
+/** The competencies a criterion may assess: the active framework's, in its order. */
+async function activeCompetencies() {
+  return db.competency.findMany({
+    where: { framework: { status: "active" } },
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+    select: { code: true, nameZh: true, nameEn: true },
+  });
+}
+
+type ActionData = {
+  notice?: { key: MessageKey; params?: Params };
+  error?: { key: string; params?: Params };
+  fieldErrors?: FieldErrors;
+  /** The editor's working copy after a structural intent or a refused save, shown again. */
+  draft?: RubricDraft;
+  /** Changes with every answer so the editor's fields show the returned draft. */
+  revision?: number;
+};
+
+/** The editor's buttons: "save", or a structural intent such as "criterion.add" or "level.up.1.2". */
+const EDITOR_INTENT = /^(save|criterion\.[a-z.0-9]+|level\.[a-z.0-9]+)$/;
+
+/** A zod-style message ("key|{json params}", see msg()) as a key and its parameters. */
+function messageOf(message: string): { key: string; params?: Params } {
+  const [key, raw] = message.split("|", 2);
+  try {
+    return raw ? { key, params: JSON.parse(raw) as Params } : { key };
+  } catch {
+    return { key };
+  }
+}
+
+/** The inline editor's answer: a structural change returns the new draft; "save" validates and replaces the rubric. */
+async function editorAction(form: FormData, intent: string, campId: number, actorId: number) {
+  const revision = Date.now();
+  const draft = draftFromForm(form);
+  if (await rubricLocked(db, campId)) return json<ActionData>({ error: { key: "grading.errors.rubricLocked" }, draft, revision }, { status: 409 });
+  const competencies = await activeCompetencies();
+  if (intent !== "save") {
+    const next = applyIntent(draft, intent, competencies[0]?.code ?? "");
+    if (!next) return json<ActionData>({ error: { key: "errors.badRequest" }, draft, revision }, { status: 400 });
+    return json<ActionData>({ draft: next, revision });
+  }
+  const checked = checkDraft(draft, competencies.map((c) => c.code));
+  if (!checked.ok) return json<ActionData>({ error: messageOf(checked.formError ?? "errors.form"), fieldErrors: checked.fieldErrors, draft, revision }, { status: 400 });
+  await replaceCampRubric({ campId, actorId, rubric: checked.rubric, source: "editor" });
+  return json<ActionData>({ notice: { key: "grading.rubric.replaced" }, revision });
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   await requireCampLead(user, campId);
-  const form = await request.formData();
-  const parsed = parseForm(form, IntentSchema);
-  if (!parsed.ok) return json<ActionData>({ error: { key: parsed.formError ?? "errors.form" }, fieldErrors: parsed.fieldErrors }, { status: 400 });
+  const form = await readFormData(request);
   try {
+    const intent = form.get("intent");
+    if (typeof intent === "string" && EDITOR_INTENT.test(intent)) return await editorAction(form, intent, campId, user.id);
+    const parsed = parseForm(form, IntentSchema);
+    if (!parsed.ok) return json<ActionData>({ error: { key: parsed.formError ?? "errors.form" }, fieldErrors: parsed.fieldErrors }, { status: 400 });
+    if (parsed.data.intent === "saveTemplate") {
+      await saveRubricAsTemplate({ campId, actorId: user.id, name: parsed.data.templateName });
+      return json<ActionData>({ notice: { key: "grading.editor.templateSaved", params: { name: parsed.data.templateName } } });
+    }
     if (parsed.data.intent === "template") {
       await copyTemplateRubric({ campId, actorId: user.id, templateId: parsed.data.templateId });
       return json<ActionData>({ notice: { key: "grading.rubric.replaced" } });
@@ -75,7 +137,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampRubric() {
-  const { camp, rubric, templates, locked, canEdit } = useLoaderData<typeof loader>();
+  const { camp, rubric, templates, locked, isLead, canEdit, competencies, draft } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const navigation = useNavigation();
   const { t, locale } = useT();
@@ -137,6 +199,38 @@ export default function CampRubric() {
         <p className="muted">{t("grading.rubric.none")}</p>
       )}
 
+      {canEdit && draft ? (
+        <RubricEditor
+          key={actionData?.revision ?? rubric?.id ?? 0}
+          draft={actionData?.draft ?? draft}
+          competencies={competencies}
+          fieldErrors={actionData?.draft ? (actionData.fieldErrors ?? {}) : {}}
+          busy={busy}
+        />
+      ) : null}
+
+      {isLead && rubric ? (
+        <section className="card" aria-labelledby="save-template-title">
+          <h2 id="save-template-title">{t("grading.editor.saveTemplate")}</h2>
+          <p className="muted small">{t("grading.editor.saveTemplateHint")}</p>
+          <Form method="post" className="stack">
+            <TextField
+              name="templateName"
+              label={t("grading.editor.templateName")}
+              defaultValue={rubric.name}
+              maxLength={RUBRIC_LIMITS.nameLength}
+              required
+              error={translateError(t, actionData?.fieldErrors?.templateName)}
+            />
+            <div>
+              <button type="submit" name="intent" value="saveTemplate" className="button" disabled={busy}>
+                {t("grading.editor.saveTemplate")}
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+
       {canEdit ? (
         <>
           <section className="card" aria-labelledby="template-title">
@@ -183,6 +277,132 @@ export default function CampRubric() {
         </>
       ) : null}
     </>
+  );
+}
+
+type Competency = { code: string; nameZh: string; nameEn: string };
+
+/**
+ * The whole rubric as one form. Every button posts the form with its intent, so nothing typed
+ * is lost when a criterion or level is added, moved or removed, with or without JavaScript.
+ */
+function RubricEditor({ draft, competencies, fieldErrors, busy }: { draft: RubricDraft; competencies: Competency[]; fieldErrors: FieldErrors; busy: boolean }) {
+  const { t, locale } = useT();
+  const err = (name: string) => translateError(t, fieldErrors[name]);
+  const sum = draftWeightSum(draft);
+  const count = draft.criteria.length;
+  return (
+    <section className="card" aria-labelledby="editor-title">
+      <h2 id="editor-title">{t("grading.editor.title")}</h2>
+      <p className="muted small">{t("grading.editor.hint")}</p>
+      <Form method="post" className="stack rubric-editor" noValidate>
+        {/* The first submit button is what Enter in a field presses: make that "save". */}
+        <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
+          {t("grading.editor.save")}
+        </button>
+        <TextField name="name" label={t("grading.editor.name")} defaultValue={draft.name} maxLength={RUBRIC_LIMITS.nameLength} error={err("name")} />
+        {draft.criteria.map((c, i) => {
+          const n = i + 1;
+          return (
+            <fieldset key={i} className="rubric-editor__criterion" data-criterion-index={i}>
+              <legend>{t("grading.editor.criterion", { n })}</legend>
+              <TextField name={`c.${i}.title`} label={t("grading.editor.criterionTitle")} defaultValue={c.title} maxLength={RUBRIC_LIMITS.titleLength} error={err(`c.${i}.title`)} />
+              <div className="rubric-editor__row">
+                <SelectField name={`c.${i}.competency`} label={t("grading.editor.competency")} defaultValue={c.competency} error={err(`c.${i}.competency`)}>
+                  {competencies.map((k) => (
+                    <option key={k.code} value={k.code}>
+                      {locale === "en" ? k.nameEn : k.nameZh}
+                    </option>
+                  ))}
+                </SelectField>
+                <TextField name={`c.${i}.weight`} label={t("grading.editor.weight")} defaultValue={c.weight} inputMode="numeric" size={4} error={err(`c.${i}.weight`)} />
+              </div>
+              <EditorTextArea name={`c.${i}.description`} label={t("grading.editor.description")} defaultValue={c.description} error={err(`c.${i}.description`)} />
+              <fieldset className="rubric-editor__levels">
+                <legend>{t("grading.editor.levels", { n })}</legend>
+                {err(`c.${i}.levels`) ? (
+                  <p className="field__error" role="alert">
+                    {err(`c.${i}.levels`)}
+                  </p>
+                ) : null}
+                {c.levels.map((l, j) => {
+                  const m = j + 1;
+                  const at = `c.${i}.l.${j}`;
+                  return (
+                    <div key={j} className="rubric-editor__level" role="group" aria-label={t("grading.editor.level", { n, m })}>
+                      <div className="rubric-editor__row">
+                        <TextField name={`${at}.label`} label={t("grading.editor.label", { m })} defaultValue={l.label} maxLength={RUBRIC_LIMITS.labelLength} error={err(`${at}.label`)} />
+                        <TextField name={`${at}.points`} label={t("grading.editor.points")} defaultValue={l.points} inputMode="numeric" size={4} error={err(`${at}.points`)} />
+                      </div>
+                      <EditorTextArea name={`${at}.descriptor`} label={t("grading.editor.descriptor")} defaultValue={l.descriptor} error={err(`${at}.descriptor`)} />
+                      <p className="button-row">
+                        <EditorButton intent={`level.up.${i}.${j}`} label={t("grading.editor.levelUp", { n, m })} disabled={busy || j === 0}>
+                          {t("grading.editor.up")}
+                        </EditorButton>
+                        <EditorButton intent={`level.down.${i}.${j}`} label={t("grading.editor.levelDown", { n, m })} disabled={busy || j === c.levels.length - 1}>
+                          {t("grading.editor.down")}
+                        </EditorButton>
+                        <EditorButton intent={`level.remove.${i}.${j}`} label={t("grading.editor.levelRemove", { n, m })} disabled={busy}>
+                          {t("grading.editor.remove")}
+                        </EditorButton>
+                      </p>
+                    </div>
+                  );
+                })}
+                <EditorButton intent={`level.add.${i}`} label={t("grading.editor.addLevelTo", { n })} disabled={busy || c.levels.length >= RUBRIC_LIMITS.levels}>
+                  {t("grading.editor.addLevel")}
+                </EditorButton>
+              </fieldset>
+              <p className="button-row">
+                <EditorButton intent={`criterion.up.${i}`} label={t("grading.editor.criterionUp", { n })} disabled={busy || i === 0}>
+                  {t("grading.editor.up")}
+                </EditorButton>
+                <EditorButton intent={`criterion.down.${i}`} label={t("grading.editor.criterionDown", { n })} disabled={busy || i === count - 1}>
+                  {t("grading.editor.down")}
+                </EditorButton>
+                <EditorButton intent={`criterion.remove.${i}`} label={t("grading.editor.criterionRemove", { n })} disabled={busy}>
+                  {t("grading.editor.remove")}
+                </EditorButton>
+              </p>
+            </fieldset>
+          );
+        })}
+        <p className="muted small" aria-live="polite">
+          {sum === null ? t("grading.editor.weightSumUnknown") : t("grading.editor.weightSum", { sum })}
+        </p>
+        <p className="button-row">
+          <EditorButton intent="criterion.add" disabled={busy || count >= RUBRIC_LIMITS.criteria}>
+            {t("grading.editor.addCriterion")}
+          </EditorButton>
+          <button type="submit" name="intent" value="save" className="button button--primary" disabled={busy}>
+            {t("grading.editor.save")}
+          </button>
+        </p>
+      </Form>
+    </section>
+  );
+}
+
+function EditorButton({ intent, label, disabled, children }: { intent: string; label?: string; disabled: boolean; children: string }) {
+  return (
+    <button type="submit" name="intent" value={intent} className="button" aria-label={label} disabled={disabled} formNoValidate>
+      {children}
+    </button>
+  );
+}
+
+function EditorTextArea({ name, label, defaultValue, error }: { name: string; label: string; defaultValue: string; error?: string }) {
+  const id = `f-${name.replace(/\./g, "-")}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} name={name} rows={2} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      {error ? (
+        <span id={`${id}-error`} className="field__error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
   );
 }
 

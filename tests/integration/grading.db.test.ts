@@ -13,15 +13,17 @@ import {
   replaceCampRubric,
   rubricDocument,
   saveMark,
+  saveRubricAsTemplate,
   unreleaseProject,
   type CampRubric,
 } from "~/grading/grading.server";
-import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson } from "~/grading/rubric-format";
+import { draftFromDocument, type RubricDraft } from "~/grading/rubric-editor";
+import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson, type RubricDocument } from "~/grading/rubric-format";
 import { loader as myResultLoader } from "~/routes/my.camp.result";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
 import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
 import { loader as marksCsvLoader } from "~/routes/trainer.camps.$campId.marks[.csv]";
-import { action as rubricAction } from "~/routes/trainer.camps.$campId.rubric";
+import { action as rubricAction, loader as rubricLoader } from "~/routes/trainer.camps.$campId.rubric";
 import { loader as rubricCsvLoader } from "~/routes/trainer.camps.$campId.rubric[.csv]";
 import { action as gradingAction } from "~/routes/trainer.grading.$projectId";
 import { loader as queueLoader } from "~/routes/trainer.grading._index";
@@ -406,5 +408,158 @@ describe("the pages", () => {
       rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, { intent: "import", text: changed }, await sessionCookieFor(f.judge.id)), params: campParams, context: {} }),
     );
     expect(judge.status).toBe(403);
+  });
+});
+
+/** The editor's form fields for a draft, as the page posts them. */
+function editorFields(draft: RubricDraft, intent: string): Record<string, string> {
+  const out: Record<string, string> = { intent, name: draft.name };
+  draft.criteria.forEach((c, i) => {
+    Object.assign(out, { [`c.${i}.title`]: c.title, [`c.${i}.description`]: c.description, [`c.${i}.competency`]: c.competency, [`c.${i}.weight`]: c.weight });
+    c.levels.forEach((l, j) => Object.assign(out, { [`c.${i}.l.${j}.label`]: l.label, [`c.${i}.l.${j}.descriptor`]: l.descriptor, [`c.${i}.l.${j}.points`]: l.points }));
+  });
+  return out;
+}
+
+describe("the rubric editor", () => {
+  it("edits criteria and levels in plain forms: structural steps write nothing, save replaces the rubric whole and audits it", async () => {
+    const f = await makeCamp();
+    const campParams = { campId: String(f.camp.id) };
+    const cookie = await sessionCookieFor(f.lead.id);
+    const post = (fields: Record<string, string>, who = cookie) =>
+      settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, fields, who), params: campParams, context: {} }));
+
+    const page = (await (await settle(() => rubricLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric`, cookie), params: campParams, context: {} }))).json()) as {
+      canEdit: boolean;
+      draft: RubricDraft;
+      competencies: { code: string }[];
+    };
+    expect(page.canEdit).toBe(true);
+    const original = (await rubricDocument(db, f.rubric.id))!;
+    expect(page.draft).toEqual(draftFromDocument(original));
+
+    // Add a criterion: the answer is the draft with a blank fourth one; the database is unchanged.
+    const added = await post(editorFields(page.draft, "criterion.add"));
+    expect(added.status).toBe(200);
+    const addedDraft = ((await added.json()) as { draft: RubricDraft }).draft;
+    expect(addedDraft.criteria).toHaveLength(4);
+    expect((await loadCampRubric(db, f.camp.id))!.id).toBe(f.rubric.id);
+
+    // Fill it in, move it to the top, drop a level of C1, rebalance the weights, and save.
+    const edited: RubricDraft = structuredClone(addedDraft);
+    edited.name = "Edited in place";
+    edited.criteria[3] = { ...edited.criteria[3], title: "Budget", competency: page.competencies.find((c) => c.code === original.criteria[2].competency)!.code, weight: "10" };
+    edited.criteria[3].levels = [
+      { label: "Sound", descriptor: "costed", points: "100" },
+      { label: "Vague", descriptor: "", points: "20" },
+    ];
+    edited.criteria[0].weight = "40";
+    const moved = ((await (await post(editorFields(edited, "criterion.up.3"))).json()) as { draft: RubricDraft }).draft;
+    expect(moved.criteria.map((c) => c.title)).toEqual(["C1", "C2", "Budget", "C3"]);
+    const trimmed = ((await (await post(editorFields(moved, "level.remove.0.3"))).json()) as { draft: RubricDraft }).draft;
+    expect(trimmed.criteria[0].levels.map((l) => l.points)).toEqual(["100", "80", "60"]);
+    expect(await db.auditEvent.count({ where: { action: "camp.rubric_replaced", entityId: String(f.camp.id) } })).toBe(0);
+
+    const saved = await post(editorFields(trimmed, "save"));
+    expect(saved.status).toBe(200);
+    const now = (await loadCampRubric(db, f.camp.id))!;
+    expect(now.id).not.toBe(f.rubric.id);
+    expect(now.name).toBe("Edited in place");
+    expect(now.criteria.map((c) => [c.title, c.weight, c.levels.map((l) => l.points)])).toEqual([
+      ["C1", 40, [100, 80, 60]],
+      ["C2", 30, [100, 80, 60, 30]],
+      ["Budget", 10, [100, 20]],
+      ["C3", 20, [100, 80, 60, 30]],
+    ]);
+    // The old rubric is detached, not deleted.
+    expect(await db.rubric.findUnique({ where: { id: f.rubric.id }, select: { campId: true } })).toEqual({ campId: null });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "camp.rubric_replaced", entityId: String(f.camp.id) } });
+    expect(audit.actorId).toBe(f.lead.id);
+    expect(JSON.parse(audit.before!)).toMatchObject({ rubricId: f.rubric.id, rubric: { name: "Test rubric" } });
+    expect(JSON.parse(audit.after!)).toMatchObject({ source: "editor", rubric: { name: "Edited in place" } });
+  });
+
+  it("refuses a broken rubric at its fields and writes nothing; a judge may not edit", async () => {
+    const f = await makeCamp();
+    const campParams = { campId: String(f.camp.id) };
+    const cookie = await sessionCookieFor(f.lead.id);
+    const post = (fields: Record<string, string>, who = cookie) =>
+      settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, fields, who), params: campParams, context: {} }));
+    const draft = draftFromDocument((await rubricDocument(db, f.rubric.id))!);
+    const broken: RubricDraft = structuredClone(draft);
+    broken.criteria[0].weight = "0";
+    broken.criteria[1].levels[1].points = "100"; // same as level 1
+    broken.criteria[2].levels = [broken.criteria[2].levels[0]]; // one level
+    broken.criteria[2].levels[0].points = "150";
+    const refused = await post(editorFields(broken, "save"));
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { fieldErrors: Record<string, string>; draft: RubricDraft };
+    expect(Object.keys(body.fieldErrors).sort()).toEqual(["c.0.weight", "c.1.l.1.points", "c.2.l.0.points", "c.2.levels"]);
+    expect(body.draft).toEqual(broken); // shown back as typed
+
+    const sum: RubricDraft = structuredClone(draft);
+    sum.criteria[0].weight = "45";
+    const off = await post(editorFields(sum, "save"));
+    expect(off.status).toBe(400);
+    expect(await off.json()).toMatchObject({ error: { key: "grading.rubric.errors.weightsSum", params: { sum: 95 } } });
+
+    const nonsense = await post(editorFields(draft, "level.up.9.9"));
+    expect(nonsense.status).toBe(400);
+
+    const judge = await post(editorFields(draft, "save"), await sessionCookieFor(f.judge.id));
+    expect(judge.status).toBe(403);
+    expect((await loadCampRubric(db, f.camp.id))!.id).toBe(f.rubric.id);
+    expect(await db.auditEvent.count({ where: { action: "camp.rubric_replaced", entityId: String(f.camp.id) } })).toBe(0);
+  });
+
+  it("once marking has started, refuses every change with a clear message but still saves the rubric as a template another camp can copy", async () => {
+    const f = await makeCamp();
+    const other = await makeCamp();
+    const campParams = { campId: String(f.camp.id) };
+    const cookie = await sessionCookieFor(f.lead.id);
+    const draft = draftFromDocument((await rubricDocument(db, f.rubric.id))!);
+    await saveMark({ projectId: f.teams[0].project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0]), submit: false });
+
+    const page = (await (await settle(() => rubricLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric`, cookie), params: campParams, context: {} }))).json()) as {
+      canEdit: boolean;
+      locked: boolean;
+      draft: RubricDraft | null;
+    };
+    expect(page).toMatchObject({ canEdit: false, locked: true, draft: null });
+    for (const intent of ["save", "criterion.add"]) {
+      const refused = await settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, editorFields(draft, intent), cookie), params: campParams, context: {} }));
+      expect(refused.status).toBe(409);
+      expect(await refused.json()).toMatchObject({ error: { key: "grading.errors.rubricLocked" } });
+    }
+    expect((await loadCampRubric(db, f.camp.id))!.id).toBe(f.rubric.id);
+
+    const saved = await settle(() =>
+      rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, { intent: "saveTemplate", templateName: "Reusable rubric" }, cookie), params: campParams, context: {} }),
+    );
+    expect(saved.status).toBe(200);
+    const template = await db.rubric.findFirstOrThrow({ where: { isTemplate: true, name: "Reusable rubric" }, orderBy: { id: "desc" }, select: { id: true, campId: true } });
+    expect(template.campId).toBeNull();
+    const expected: RubricDocument = { ...(await rubricDocument(db, f.rubric.id))!, name: "Reusable rubric" };
+    expect(await rubricDocument(db, template.id)).toEqual(expected);
+    expect(await db.auditEvent.count({ where: { action: "rubric.template_saved", entityId: String(template.id), actorId: f.lead.id } })).toBe(1);
+    // A mentor is not the lead: no templates from them.
+    await expect(saveRubricAsTemplate({ campId: f.camp.id, actorId: f.mentor.id, name: "x" })).rejects.toMatchObject({ code: "grading.errors.notLead" });
+
+    await copyTemplateRubric({ campId: other.camp.id, actorId: other.lead.id, templateId: template.id });
+    expect(await rubricDocument(db, (await loadCampRubric(db, other.camp.id))!.id)).toEqual(expected);
+  });
+});
+
+describe("the grade history is append-only", () => {
+  it("the database refuses a raw UPDATE or DELETE of a MarkEvent row", async () => {
+    const f = await makeCamp();
+    const projectId = f.teams[0].project.id;
+    await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    const event = await db.markEvent.findFirstOrThrow({ where: { projectId }, select: { id: true, after: true } });
+    await expect(db.$executeRawUnsafe(`UPDATE "MarkEvent" SET "reason" = 'rewritten' WHERE "id" = ${event.id}`)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`DELETE FROM "MarkEvent" WHERE "id" = ${event.id}`)).rejects.toThrow(/append-only/);
+    await expect(db.markEvent.update({ where: { id: event.id }, data: { reason: "rewritten" } })).rejects.toThrow();
+    await expect(db.markEvent.deleteMany({ where: { projectId } })).rejects.toThrow();
+    expect(await db.markEvent.findUniqueOrThrow({ where: { id: event.id }, select: { after: true, reason: true } })).toEqual({ after: event.after, reason: null });
   });
 });
