@@ -107,13 +107,16 @@ export function idCursor(id: number): string {
   return encodeCursor({ id });
 }
 
+/** A cursor this API did not hand out: 400, like any other bad parameter. */
+export async function badCursor(request: Request): Promise<never> {
+  const t = translator(await apiLocale(request));
+  throw apiError(400, "errors.badRequest", t("errors.badRequest"), { parameter: "cursor", fields: { cursor: t("api.errors.badCursor") } });
+}
+
 /** The id after which the page starts, 0 for the first page; a malformed cursor is a 400. */
 export async function afterId(request: Request, cursor: string | undefined): Promise<number> {
   if (!cursor) return 0;
-  const decoded = decodeCursor(cursor, IdCursor);
-  if (decoded) return decoded.id;
-  const t = translator(await apiLocale(request));
-  throw apiError(400, "errors.badRequest", t("errors.badRequest"), { parameter: "cursor", fields: { cursor: t("api.errors.badCursor") } });
+  return decodeCursor(cursor, IdCursor)?.id ?? badCursor(request);
 }
 
 /** One page of rows fetched with `take: limit + 1`: the rows to show and the next cursor. */

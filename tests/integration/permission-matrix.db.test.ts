@@ -197,6 +197,14 @@ export const MATRIX: Record<string, Entry> = {
       { what: "street B's people", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "allowed" },
     ],
   },
+  "api.v1.reports.credits.ts": {
+    loader: HR,
+    action: "public",
+    records: [
+      { what: "street B's report", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "denied" },
+      { what: "street B's report", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?unit=${f.streetBCode}`, expect: "allowed" },
+    ],
+  },
   "api.v1.people_.$employeeNo.credits.ts": {
     params: (f) => ({ employeeNo: f.personA.employeeNo }),
     loader: HR,
