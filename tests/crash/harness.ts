@@ -18,7 +18,7 @@
 // bench/crash-loop.ts (`npm run bench`, at least 20 kills). Talks to the database with plain
 // drivers (better-sqlite3, pg) so it runs inside a test or on its own.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -67,11 +67,28 @@ const time = (value: unknown) => (value instanceof Date ? value.getTime() : new 
 
 // ------------------------------------------------------------------ the server
 
-/** The server serves build/: build it once if it is missing (under the shared build lock). */
+/** The newest modification time of any file under a folder. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The server serves build/: build it when it is missing or older than the app's sources (under
+ * the shared build lock, so it never races the browser tests' build).
+ */
 export function ensureBuild() {
-  if (existsSync(path.join(ROOT, "build", "index.js"))) return;
+  const built = path.join(ROOT, "build", "index.js");
+  if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(path.join(ROOT, "app"))) return;
   const result = spawnSync("flock", ["/tmp/lane-e2e.lock", "npm", "run", "build", "--silent"], {
     cwd: ROOT,
+    // A test runner's NODE_ENV=test would make a development build (jsxDEV), which the
+    // production server cannot render.
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
   });
