@@ -16,6 +16,7 @@ import { LedgerError, policyForYear } from "~/credits/ledger.server";
 import { isCreditAdminError } from "~/credits/years.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
+import { isUnreadableBody } from "~/utils/form-data.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
 
@@ -85,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError) return tooLarge();
-    if (error instanceof TypeError) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
+    if (isUnreadableBody(error)) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
     throw error;
   }
   const values = Object.fromEntries([...formData].filter((entry): entry is [string, string] => typeof entry[1] === "string"));

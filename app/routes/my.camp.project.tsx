@@ -19,7 +19,7 @@ import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { forbidden, notFound } from "~/utils/http.server";
-import { readFormData } from "~/utils/form-data.server";
+import { isUnreadableBody, readFormData, unreadableBody } from "~/utils/form-data.server";
 
 const MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
 /** Text parts of the form are small; anything bigger than this is not ours. */
@@ -97,6 +97,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await discardStaged(staged);
     if (error instanceof MaxPartSizeExceededError) return tooLarge();
     if (isCampError(error)) return json<ActionData>({ ok: false, error: { key: error.code, params: error.params } }, { status: 400 });
+    if (isUnreadableBody(error)) throw unreadableBody();
     throw error;
   }
   const values: Record<string, string> = {};
