@@ -500,6 +500,34 @@ export async function loadGradingQueue(userId: number) {
   return camps;
 }
 
+/**
+ * The trainer home's marking desk, one line per camp: the viewer's own progress, what awaits
+ * the lead's moderation, the disagreements the viewer may see (blind marking hides them until
+ * one's own submission), and the next brief deadline (else the last one past).
+ */
+export async function loadMarkingDesk(userId: number, now = new Date()) {
+  const camps = await loadGradingQueue(userId);
+  return camps.map((camp) => {
+    const open = camp.projects.filter((p) => !p.released);
+    const upcoming = camp.briefs.find((b) => b.dueAt.getTime() >= now.getTime()) ?? null;
+    return {
+      id: camp.id,
+      role: camp.role,
+      title: camp.title,
+      code: camp.code,
+      hasRubric: camp.hasRubric,
+      projects: camp.projects.length,
+      done: camp.done,
+      toMark: open.filter((p) => p.myStatus !== "submitted").map((p) => ({ id: p.id, title: p.title, team: p.team, myStatus: p.myStatus, myProgress: p.myProgress })),
+      disagreements: open.filter((p) => p.needsModeration && !p.moderated).length,
+      awaitingModeration: camp.role === "lead" ? open.filter((p) => p.needsModeration && !p.moderated).map((p) => ({ id: p.id, title: p.title, team: p.team })) : [],
+      readyToRelease: camp.role === "lead" ? open.filter((p) => p.submitted >= camp.markersPerProject && (!p.needsModeration || p.moderated)).length : 0,
+      deadline: upcoming ?? camp.briefs.at(-1) ?? null,
+      deadlinePassed: !upcoming && camp.briefs.length > 0,
+    };
+  });
+}
+
 // ---------------------------------------------------------------- moderation and outcomes
 
 async function requireLead(tx: DbTx, userId: number, campId: number) {

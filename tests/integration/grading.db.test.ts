@@ -27,6 +27,7 @@ import { action as rubricAction, loader as rubricLoader } from "~/routes/trainer
 import { loader as rubricCsvLoader } from "~/routes/trainer.camps.$campId.rubric[.csv]";
 import { action as gradingAction } from "~/routes/trainer.grading.$projectId";
 import { loader as queueLoader } from "~/routes/trainer.grading._index";
+import { loader as trainerHomeLoader } from "~/routes/trainer._index";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions, notificationsOf, type Catalogue } from "../support/enrolment-fixtures";
 import { makeUnitTree, makeUser } from "../support/factories";
@@ -420,6 +421,50 @@ function editorFields(draft: RubricDraft, intent: string): Record<string, string
   });
   return out;
 }
+
+describe("the trainer home", () => {
+  it("shows each marker's queue and progress, the disagreements they may see, the lead's moderation list and the deadline", async () => {
+    const f = await makeCamp();
+    const [a, b] = f.teams.map((t) => t.project);
+    await saveMark({ projectId: a.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await saveMark({ projectId: a.id, markerId: f.lead.id, scores: scores(f.rubric, [3, 3, 3]), submit: true }); // 10,000 vs 3,000
+    await saveMark({ projectId: b.id, markerId: f.judge.id, scores: scores(f.rubric, [1]), submit: false });
+    type Desk = {
+      id: number;
+      done: number;
+      projects: number;
+      toMark: { id: number; myStatus: string }[];
+      disagreements: number;
+      awaitingModeration: { id: number }[];
+      readyToRelease: number;
+      deadline: { title: string } | null;
+      deadlinePassed: boolean;
+    };
+    const deskOf = async (userId: number) => {
+      const response = await settle(async () => trainerHomeLoader({ request: getRequest("/trainer", await sessionCookieFor(userId)), params: {}, context: {} }));
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { desk: Desk[] }).desk.find((d) => d.id === f.camp.id)!;
+    };
+    const mentor = await deskOf(f.mentor.id);
+    expect(mentor).toMatchObject({ done: 1, projects: 2, disagreements: 1, awaitingModeration: [], readyToRelease: 0 });
+    expect(mentor.toMark.map((p) => [p.id, p.myStatus])).toEqual([[b.id, "none"]]);
+    // The judge has not submitted: blind marking keeps the disagreement from them.
+    const judge = await deskOf(f.judge.id);
+    expect(judge).toMatchObject({ done: 0, disagreements: 0 });
+    expect(judge.toMark.map((p) => [p.id, p.myStatus])).toEqual([
+      [a.id, "none"],
+      [b.id, "draft"],
+    ]);
+    const lead = await deskOf(f.lead.id);
+    expect(lead.awaitingModeration.map((p) => p.id)).toEqual([a.id]);
+    expect(lead).toMatchObject({ disagreements: 1, readyToRelease: 0, deadline: { title: "Brief" }, deadlinePassed: true });
+    await moderateMark({ projectId: a.id, leadId: f.lead.id, total: 7000, reason: "agreed" });
+    expect(await deskOf(f.lead.id)).toMatchObject({ awaitingModeration: [], disagreements: 0, readyToRelease: 1 });
+    // Someone on no camp's staff has an empty desk.
+    const response = await settle(async () => trainerHomeLoader({ request: getRequest("/trainer", await sessionCookieFor(f.outsider.id)), params: {}, context: {} }));
+    expect(((await response.json()) as { desk: Desk[] }).desk).toEqual([]);
+  });
+});
 
 describe("the rubric editor", () => {
   it("edits criteria and levels in plain forms: structural steps write nothing, save replaces the rubric whole and audits it", async () => {

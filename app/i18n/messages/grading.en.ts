@@ -218,4 +218,13 @@ export const gradingEn: Record<keyof typeof gradingZh, string> = {
   "grading.editor.saveTemplateHint": "Keep a copy of this camp's rubric as a template that other camps can use.",
   "grading.editor.templateName": "Template name",
   "grading.editor.templateSaved": "Saved as the template “{name}”; other camps can copy it.",
+
+  "grading.desk.title": "My marking",
+  "grading.desk.toMark": "Waiting for my mark",
+  "grading.desk.allMarked": "You have submitted a mark for every project.",
+  "grading.desk.disagreements": "Disagreements (awaiting moderation): {count} projects",
+  "grading.desk.readyToRelease": "Ready to release: {count} projects",
+  "grading.desk.deadline": "Next deadline: {title}, {time}",
+  "grading.desk.deadlinePassed": "Submissions closed: {title}, {time}",
+  "grading.desk.queue": "All projects to mark",
 } as const;

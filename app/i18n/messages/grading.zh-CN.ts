@@ -217,4 +217,13 @@ export const gradingZh = {
   "grading.editor.saveTemplateHint": "把本训练营当前的评分标准复制一份作为模板，其他训练营可以直接使用。",
   "grading.editor.templateName": "模板名称",
   "grading.editor.templateSaved": "已存为模板“{name}”，其他训练营可以复制使用。",
+
+  "grading.desk.title": "我的评分任务",
+  "grading.desk.toMark": "待我评分",
+  "grading.desk.allMarked": "您已提交全部项目的评分。",
+  "grading.desk.disagreements": "评分分歧（待审定）：{count} 个项目",
+  "grading.desk.readyToRelease": "可以发布：{count} 个项目",
+  "grading.desk.deadline": "下一个截止：{title}，{time}",
+  "grading.desk.deadlinePassed": "提交已截止：{title}，{time}",
+  "grading.desk.queue": "全部评分项目",
 } as const;
