@@ -722,15 +722,15 @@ function monthRange(month: string): { gte: Date; lt: Date } {
 
 /**
  * Drill-down 2: the ledger entries behind one person's figure in a group — the same filters
- * (years, category, level, competency, month), newest first. `total` equals the person's
- * points in reportPeople for the same group.
+ * (years, category, level, competency, month), newest first. With options.year, `total`
+ * equals that person-year's points in reportPeople for the same group.
  */
 export async function reportPersonEntries(
   definition: ReportDefinition,
   scope: ReportScope,
   personId: number,
   groupKey: string | null,
-  options: { client?: DbTx } = {},
+  options: { client?: DbTx; year?: number } = {},
 ) {
   const ctx = await buildContext(options.client ?? db, definition, scope);
   const parts = checkedGroupKey(ctx, groupKey);
@@ -743,7 +743,8 @@ export async function reportPersonEntries(
   const year = part("year");
   const month = part("month");
   const competencyId = part("competency") !== undefined ? Number(part("competency")) : definition.competencyId;
-  const years = year !== undefined ? [Number(year)] : ctx.years;
+  // A person row of reportPeople is one person-year: its entries are that year's.
+  const years = (year !== undefined ? [Number(year)] : ctx.years).filter((y) => options.year === undefined || y === options.year);
   const entries = await ctx.client.ledgerEntry.findMany({
     where: {
       personId,
