@@ -468,3 +468,40 @@ export async function addBrief(input: { campId: number; title: string; descripti
     return brief;
   });
 }
+
+// ---------------------------------------------------------------- closing the camp
+
+/** What a reopened camp's status is: released when every project is, grading once marks exist, else open. */
+async function statusAfterReopen(tx: DbTx, campId: number): Promise<string> {
+  const projects = await tx.project.findMany({ where: { team: { campId } }, select: { finalMark: { select: { releasedAt: true } }, _count: { select: { marks: true } } } });
+  if (projects.length > 0 && projects.every((p) => p.finalMark?.releasedAt)) return "released";
+  return projects.some((p) => p._count.marks > 0 || p.finalMark) ? "grading" : "open";
+}
+
+/**
+ * The lead mentor closes the camp (no more submissions, team changes or briefs; marking,
+ * moderation and release go on) or reopens it. A reason is required either way; audited.
+ */
+export async function setCampClosed(input: { campId: number; actorId: number; closed: boolean; reason: string }) {
+  const reason = input.reason.trim();
+  if (!reason) throw new CampError(CAMP_ERRORS.statusReasonRequired);
+  return db.$transaction(async (tx) => {
+    if (dialect() === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Camp" WHERE "id" = ${input.campId} FOR UPDATE`;
+    const camp = await tx.camp.findUnique({ where: { id: input.campId }, select: { status: true, staff: { where: { userId: input.actorId }, select: { role: true } } } });
+    if (!camp) throw new CampError(CAMP_ERRORS.campNotFound);
+    if (camp.staff[0]?.role !== "lead") throw new CampError(CAMP_ERRORS.notAllowed);
+    if ((camp.status === "closed") === input.closed) throw new CampError(input.closed ? CAMP_ERRORS.campClosed : CAMP_ERRORS.campNotClosed);
+    const status = input.closed ? "closed" : await statusAfterReopen(tx, input.campId);
+    await tx.camp.update({ where: { id: input.campId }, data: { status }, select: { id: true } });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: input.closed ? "camp.closed" : "camp.reopened",
+      entityType: "Camp",
+      entityId: input.campId,
+      before: { status: camp.status },
+      after: { status },
+      reason,
+    });
+    return { status };
+  });
+}

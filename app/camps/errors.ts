@@ -3,6 +3,8 @@
 export const CAMP_ERRORS = {
   campNotFound: "camps.errors.campNotFound",
   campClosed: "camps.errors.campClosed",
+  campNotClosed: "camps.errors.campNotClosed",
+  statusReasonRequired: "camps.errors.statusReasonRequired",
   teamNotFound: "camps.errors.teamNotFound",
   teamNameTaken: "camps.errors.teamNameTaken",
   teamsHaveProjects: "camps.errors.teamsHaveProjects",

@@ -724,7 +724,8 @@ async function updateCampStatus(tx: DbTx, campId: number) {
   const projects = await tx.project.findMany({ where: { team: { campId } }, select: { finalMark: { select: { releasedAt: true } } } });
   const all = projects.length > 0 && projects.every((p) => p.finalMark?.releasedAt);
   const camp = await tx.camp.findUniqueOrThrow({ where: { id: campId }, select: { status: true } });
-  const next = all ? "released" : camp.status === "released" ? "grading" : camp.status;
+  // A closed camp stays closed (only the lead reopens it, see setCampClosed).
+  const next = camp.status === "closed" ? "closed" : all ? "released" : camp.status === "released" ? "grading" : camp.status;
   if (next !== camp.status) await tx.camp.update({ where: { id: campId }, data: { status: next }, select: { id: true } });
 }
 

@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
-import { addBrief, loadCampOverview, ORGANISER_ROLES, requireCampStaff } from "~/camps/camps.server";
+import { addBrief, loadCampOverview, ORGANISER_ROLES, requireCampStaff, setCampClosed } from "~/camps/camps.server";
 import { isCampError } from "~/camps/errors";
 import { parseShanghaiLocal } from "~/classes/shanghai-time";
 import { CampSchedule } from "~/components/camp-schedule";
@@ -30,6 +30,11 @@ const BriefSchema = z.object({
     }),
 });
 
+const StatusSchema = z.object({
+  intent: z.enum(["close", "reopen"], { error: msg("errors.badRequest") }),
+  reason: fields.text(500),
+});
+
 type ActionData = { ok: boolean; notice?: MessageKey; fieldErrors?: FieldErrors; error?: { key: string; params?: Params } };
 
 function campIdOf(params: LoaderFunctionArgs["params"]): number {
@@ -49,10 +54,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
-  await requireCampStaff(user, campId, ORGANISER_ROLES);
-  const parsed = parseForm(await readFormData(request), BriefSchema);
-  if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+  const form = await readFormData(request);
+  const intent = form.get("intent");
   try {
+    if (intent === "close" || intent === "reopen") {
+      // Closing and reopening the camp is the lead mentor's.
+      await requireCampStaff(user, campId, ["lead"]);
+      const parsed = parseForm(form, StatusSchema);
+      if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+      await setCampClosed({ campId, actorId: user.id, closed: parsed.data.intent === "close", reason: parsed.data.reason });
+      return json<ActionData>({ ok: true, notice: parsed.data.intent === "close" ? "camps.close.closed" : "camps.close.reopened" });
+    }
+    await requireCampStaff(user, campId, ORGANISER_ROLES);
+    const parsed = parseForm(form, BriefSchema);
+    if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
     await addBrief({ campId, actorId: user.id, ...parsed.data });
     return json<ActionData>({ ok: true, notice: "camps.briefs.added" });
   } catch (error) {
@@ -122,6 +137,14 @@ export default function CampOverview() {
                     <li key={p.id} className="camp-project">
                       <div className="camp-project__head">
                         <strong>{p.title}</strong> <span className="muted small">{teamName.get(p.teamId)}</span>
+                        {canOrganise ? (
+                          <>
+                            {" "}
+                            <a className="small" href={`/camps/teams/${p.teamId}/feedback.pdf`} download>
+                              {t("documents.feedback.download")}
+                            </a>
+                          </>
+                        ) : null}
                       </div>
                       {p.latest ? (
                         <p className="small">
@@ -209,6 +232,21 @@ export default function CampOverview() {
           </ul>
         )}
       </section>
+
+      {role === "lead" ? (
+        <section className="card" aria-labelledby="close-title">
+          <h2 id="close-title">{camp.status === "closed" ? t("camps.close.reopen") : t("camps.close.title")}</h2>
+          <p className="muted small">{camp.status === "closed" ? t("camps.close.reopenHint") : t("camps.close.hint")}</p>
+          <Form method="post" className="stack">
+            <TextField name="reason" label={t("camps.close.reason")} required maxLength={500} error={translateError(t, result?.fieldErrors?.reason)} />
+            <div>
+              <button type="submit" name="intent" value={camp.status === "closed" ? "reopen" : "close"} className={camp.status === "closed" ? "button" : "button button--danger"}>
+                {camp.status === "closed" ? t("camps.close.reopen") : t("camps.close.close")}
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="staff-title">
         <h2 id="staff-title">{t("camps.staff.title")}</h2>

@@ -275,15 +275,34 @@ describe("projects", () => {
     expect(await submitProjectVersion({ ...base, now: new Date("2026-03-14T01:59:59Z") })).toMatchObject({ versionNo: 1, late: false });
     expect(await submitProjectVersion({ ...base, now: new Date("2026-03-14T02:00:01Z") })).toMatchObject({ versionNo: 2, late: true });
 
-    await db.camp.update({ where: { id: fx.campId }, data: { status: "closed" } });
+    // The lead closes the camp from its page (a mentor may not; a reason is required).
+    const campPath = `/trainer/camps/${fx.campId}`;
+    const status = (intent: string, reason: string, cookie: string) => settle(() => overviewAction(args(formRequest(campPath, { intent, reason }, cookie), { campId: String(fx.campId) })));
+    expect((await status("close", "结营", fx.mentor)).status).toBe(403);
+    expect((await status("close", " ", fx.lead)).status).toBe(400);
+    expect((await db.camp.findUniqueOrThrow({ where: { id: fx.campId } })).status).toBe("open");
+    expect((await status("close", "结营", fx.lead)).status).toBe(200);
     try {
+      expect((await db.camp.findUniqueOrThrow({ where: { id: fx.campId } })).status).toBe("closed");
+      expect(await db.auditEvent.findFirst({ where: { action: "camp.closed", entityId: String(fx.campId) }, select: { actorId: true, reason: true, before: true, after: true } })).toEqual({
+        actorId: fx.leadId,
+        reason: "结营",
+        before: JSON.stringify({ status: "open" }),
+        after: JSON.stringify({ status: "closed" }),
+      });
+      const again = await status("close", "再次", fx.lead);
+      expect(again.status).toBe(409);
+      expect(await again.json()).toMatchObject({ error: { key: "camps.errors.campClosed" } });
       await expect(submitProjectVersion({ ...base, now: new Date("2026-03-14T03:00:00Z") })).rejects.toMatchObject({ code: "camps.errors.campClosed" });
       const response = await settle(() => projectAction(args(projectRequest(me.cookie, PROJECT))));
       expect(response.status).toBe(409);
       expect(await response.json()).toMatchObject({ ok: false, error: { key: "camps.errors.campClosed" } });
+      // Team changes are refused too.
+      await expect(movePerson({ campId: fx.campId, personId: me.personId, toTeamId: (await teamOf(fx.learners[0].personId))!, reason: "x", actorId: fx.leadId })).rejects.toMatchObject({ code: "camps.errors.campClosed" });
     } finally {
-      await db.camp.update({ where: { id: fx.campId }, data: { status: "open" } });
+      expect((await status("reopen", "补交材料", fx.lead)).status).toBe(200);
     }
+    expect((await db.camp.findUniqueOrThrow({ where: { id: fx.campId } })).status).toBe("open");
     expect(await db.projectVersion.count({ where: { project: { briefId: brief.id } } })).toBe(2);
   });
 

@@ -128,4 +128,15 @@ export const campsEn: Record<keyof typeof campsZh, string> = {
   "camps.errors.tooManyFiles": "At most {max} files at a time.",
   "camps.errors.emptyFile": "“{name}” is empty.",
   "camps.errors.busy": "A team member was submitting at the same moment; please try again.",
+
+  "camps.errors.campNotClosed": "The camp is not closed.",
+  "camps.errors.statusReasonRequired": "Give a reason for closing or reopening the camp.",
+  "camps.close.title": "Close the camp",
+  "camps.close.hint": "Once closed, no more project submissions, team changes or briefs; marking, moderation and release go on.",
+  "camps.close.reopenHint": "The camp is closed. Reopened, teams can submit again (after the due time, flagged late).",
+  "camps.close.reason": "Reason",
+  "camps.close.close": "Close the camp",
+  "camps.close.reopen": "Reopen",
+  "camps.close.closed": "The camp is closed: no more submissions.",
+  "camps.close.reopened": "The camp is open again.",
 };

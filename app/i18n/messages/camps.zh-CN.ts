@@ -132,4 +132,15 @@ export const campsZh = {
   "camps.errors.tooManyFiles": "一次最多上传 {max} 个文件。",
   "camps.errors.emptyFile": "“{name}”是空文件。",
   "camps.errors.busy": "有组员同时在提交，请再试一次。",
+
+  "camps.errors.campNotClosed": "训练营没有关闭。",
+  "camps.errors.statusReasonRequired": "请写明关闭或重新开放训练营的原因。",
+  "camps.close.title": "关闭训练营",
+  "camps.close.hint": "关闭后不再接受项目提交、调整小组或发布任务；评分、审定和发布成绩不受影响。",
+  "camps.close.reopenHint": "训练营已关闭。重新开放后，组员可以再次提交（截止后提交会标为逾期）。",
+  "camps.close.reason": "原因",
+  "camps.close.close": "关闭训练营",
+  "camps.close.reopen": "重新开放",
+  "camps.close.closed": "训练营已关闭，不再接受提交。",
+  "camps.close.reopened": "训练营已重新开放。",
 } as const;
