@@ -146,6 +146,14 @@ export class PdfWriter {
     doc.moveDown(0.3).font("regular").fontSize(SIZE.body).fillColor(COLOR.text);
   }
 
+  /** A bold label over the block that follows (a table, a paragraph). */
+  label(text: string) {
+    this.ensureSpace(SIZE.body * 4);
+    this.doc.moveDown(0.4);
+    this.text(text, { bold: true });
+    this.doc.moveDown(0.15);
+  }
+
   text(text: string, options: { muted?: boolean; bold?: boolean; size?: number } = {}) {
     const { doc } = this;
     doc

@@ -25,3 +25,8 @@ export function streamedDownload(body: Readable, contentType: string, filename: 
     },
   });
 }
+
+/** A file name part from a person's name: no path separators or control characters. */
+export function fileSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\\/:*?"<>|]+/g, "_").slice(0, 60) || "_";
+}

@@ -5,8 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { requireRole } from "~/auth/guards.server";
 import { resolveLocale } from "~/i18n/i18n.server";
-import { PDF_CONTENT_TYPE, streamedDownload } from "~/pdf/http.server";
-import { fileSafe, requirePersonInScope } from "~/transcripts/access.server";
+import { fileSafe, PDF_CONTENT_TYPE, streamedDownload } from "~/pdf/http.server";
+import { requirePersonInScope } from "~/transcripts/access.server";
 import { issueTranscript } from "~/transcripts/issue.server";
 import { transcriptPdf } from "~/transcripts/transcript-pdf.server";
 

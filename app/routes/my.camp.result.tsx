@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { loadMyCampResults } from "~/grading/grading.server";
+import { teamIdsOfProjects } from "~/pdf/camp-feedback.server";
 import { useT } from "~/i18n/i18n";
 import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -19,11 +20,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     results = id.success ? all.filter((r) => r.projectId === id.data) : [];
     if (results.length === 0) notFound();
   }
-  return json({ results }, { headers: { "Cache-Control": "no-store" } });
+  // Released results only (loadMyCampResults), so every one has its team's feedback PDF.
+  const teamOf = await teamIdsOfProjects(results.map((r) => r.projectId));
+  return json({ results, teamOf }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export default function MyCampResult() {
-  const { results } = useLoaderData<typeof loader>();
+  const { results, teamOf } = useLoaderData<typeof loader>();
   const { t, locale, date, points } = useT();
   return (
     <>
@@ -68,6 +71,13 @@ export default function MyCampResult() {
             ) : null}
             <h3>{t("grading.result.feedback")}</h3>
             {r.feedback ? <p className="grading-feedback">{r.feedback}</p> : <p className="muted">{t("grading.result.noFeedback")}</p>}
+            {teamOf[r.projectId] ? (
+              <p>
+                <a className="button" href={`/camps/teams/${teamOf[r.projectId]}/feedback.pdf`} download>
+                  {t("documents.feedback.downloadLong")}
+                </a>
+              </p>
+            ) : null}
             <h3>{t("grading.result.credits")}</h3>
             {r.credits.length === 0 ? (
               <p className="muted">{t("grading.result.noCredits")}</p>

@@ -14,8 +14,3 @@ export async function requirePersonInScope(user: SessionUser, employeeNo: string
   if (!person || !canAccessUnit(user, person.unit)) notFound();
   return { id: person.id, name: person.name, employeeNo: person.employeeNo };
 }
-
-/** A file name part from a person's name: no path separators or control characters. */
-export function fileSafe(text: string): string {
-  return text.replace(/[\u0000-\u001f\\/:*?"<>|]+/g, "_").slice(0, 60) || "_";
-}

@@ -17,7 +17,7 @@ import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import type { Locale } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { logger } from "~/utils/logger.server";
-import { fileSafe } from "./access.server";
+import { fileSafe } from "~/pdf/http.server";
 import { buildSnapshots, recordIssues, type YearRange } from "./issue.server";
 import { qrPng, transcriptDocument, verificationUrl } from "./transcript-pdf.server";
 

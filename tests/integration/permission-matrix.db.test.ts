@@ -66,6 +66,10 @@ type Fx = {
   competencyId: number;
   /** An unread notification of learner A. */
   notificationA: number;
+  /** Camp A's team 1 (learner A; released) and team 2 (learner B; not released); camp B's team. */
+  team1: number;
+  team2: number;
+  teamB: number;
   /** The verification code of a transcript issued to learner A. */
   transcriptCode: string;
 };
@@ -224,6 +228,17 @@ export const MATRIX: Record<string, Entry> = {
       { what: "team 2's attachment (own team)", as: "learnerOther", handler: "loader", params: (f) => ({ attachmentId: String(f.attachment2) }), expect: "allowed" },
       { what: "team 2's attachment", as: "learner", handler: "loader", params: (f) => ({ attachmentId: String(f.attachment2) }), expect: "denied" },
       { what: "camp A's attachment", as: "trainerOther", handler: "loader", params: (f) => ({ attachmentId: String(f.attachment1) }), expect: "denied" },
+    ],
+  },
+  "camps.teams.$teamId.feedback[.pdf].ts": {
+    params: (f) => ({ teamId: String(f.team1) }),
+    // Team 1's released feedback: its member (learner A) and the camp's lead (trainer A).
+    loader: ["learner", "trainer"],
+    records: [
+      { what: "team 1's feedback", as: "learnerOther", handler: "loader", params: (f) => ({ teamId: String(f.team1) }), expect: "denied" },
+      { what: "team 2's unreleased feedback (own team)", as: "learnerOther", handler: "loader", params: (f) => ({ teamId: String(f.team2) }), expect: "denied" },
+      { what: "camp A's team", as: "trainerOther", handler: "loader", params: (f) => ({ teamId: String(f.team1) }), expect: "denied" },
+      { what: "camp B's team (own camp)", as: "trainerOther", handler: "loader", params: (f) => ({ teamId: String(f.teamB) }), expect: "allowed" },
     ],
   },
   "catalogue.$courseCode.tsx": { params: (f) => ({ courseCode: f.courseCode }), loader: SIGNED_IN, action: LEARNER },
@@ -632,6 +647,7 @@ beforeAll(async () => {
   const { loader: ruleSets } = await import("~/routes/hr.eligibility._index");
   await settle(() => ruleSets({ request: getRequest("/hr/eligibility", cookies.admin), params: {}, context: {} }));
   const ruleSet = await db.eligibilityRuleSet.findFirstOrThrow({ orderBy: { id: "asc" }, select: { code: true } });
+  const teamOf = async (projectId: number) => (await db.project.findUniqueOrThrow({ where: { id: projectId }, select: { teamId: true } })).teamId;
   const transcript = await issueTranscript({ personId: a.person.id, issuedById: a.user!.id });
 
   fx = {
@@ -665,6 +681,9 @@ beforeAll(async () => {
     streetBCode: (await db.unit.findUniqueOrThrow({ where: { id: streetB.id }, select: { code: true } })).code,
     competencyId: catalogue.competencyIds[0],
     notificationA: notification.id,
+    team1: await teamOf(campOne.projects[0]),
+    team2: await teamOf(campOne.projects[1]),
+    teamB: await teamOf(campTwo.projects[0]),
     transcriptCode: transcript.code,
   };
 });
