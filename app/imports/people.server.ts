@@ -236,7 +236,8 @@ export async function planPeople(ctx: PlanContext): Promise<PeoplePlan> {
       sample.push({
         row,
         action: "update",
-        summary: { employeeNo, name, changes: Object.keys(changedAfter).join(", ") },
+        summary: { employeeNo, name },
+        changed: Object.keys(changedAfter).map((key) => (key === "unitId" ? "unit" : key === "postTypeCode" ? "postType" : key)),
       });
     }
   }

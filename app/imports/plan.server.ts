@@ -10,7 +10,7 @@ import type { ParsedTable } from "./parse.server";
 export type RowAction = "create" | "update" | "unchanged";
 
 /** A few planned rows shown in the preview, as display strings. */
-export type SampleRow = { row: number; action: RowAction; summary: Record<string, string> };
+export type SampleRow = { row: number; action: RowAction; summary: Record<string, string>; changed?: string[] };
 
 export type PlanCounts = { rows: number; created: number; updated: number; unchanged: number; errors: number };
 

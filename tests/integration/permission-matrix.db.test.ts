@@ -72,6 +72,9 @@ type Fx = {
   teamB: number;
   /** The verification code of a transcript issued to learner A. */
   transcriptCode: string;
+  /** Import batches made by street A's and street B's HR (with their original files). */
+  importA: number;
+  importB: number;
 };
 let fx: Fx;
 
@@ -245,6 +248,26 @@ export const MATRIX: Record<string, Entry> = {
   "catalogue._index.tsx": { loader: SIGNED_IN },
   "healthz.ts": { loader: "public" },
   "hr._index.tsx": { loader: HR },
+  "hr.imports._index.tsx": { loader: HR, action: HR, multipart: true },
+  "hr.imports.$batchId.tsx": {
+    params: (f) => ({ batchId: String(f.importA) }),
+    loader: HR,
+    action: HR,
+    records: [
+      { what: "street B's import", as: "hrStreet", handler: "loader", params: (f) => ({ batchId: String(f.importB) }), expect: "denied" },
+      { what: "street B's import", as: "hrOtherStreet", handler: "loader", params: (f) => ({ batchId: String(f.importB) }), expect: "allowed" },
+      { what: "street B's import", as: "hrStreet", handler: "action", params: (f) => ({ batchId: String(f.importB) }), form: () => ({ intent: "commit" }), expect: "denied" },
+      { what: "street B's import", as: "hrOtherStreet", handler: "action", params: (f) => ({ batchId: String(f.importB) }), form: () => ({ intent: "commit" }), expect: "allowed" },
+    ],
+  },
+  "hr.imports.$batchId_.file.ts": {
+    params: (f) => ({ batchId: String(f.importA) }),
+    loader: HR,
+    records: [
+      { what: "street B's import file", as: "hrStreet", handler: "loader", params: (f) => ({ batchId: String(f.importB) }), expect: "denied" },
+      { what: "street B's import file", as: "hrOtherStreet", handler: "loader", params: (f) => ({ batchId: String(f.importB) }), expect: "allowed" },
+    ],
+  },
   "hr.adjustments.$adjustmentId.evidence.ts": {
     params: (f) => ({ adjustmentId: String(f.adjustmentA) }),
     loader: HR,
@@ -685,8 +708,33 @@ beforeAll(async () => {
     team2: await teamOf(campOne.projects[1]),
     teamB: await teamOf(campTwo.projects[0]),
     transcriptCode: transcript.code,
+    importA: await makeImportBatch(streetA.id, userIds.hrStreet),
+    importB: await makeImportBatch(streetB.id, userIds.hrOtherStreet),
   };
 });
+
+/** An uploaded import batch of the unit's HR, its original file on disk. */
+async function makeImportBatch(scopeUnitId: number, createdById: number) {
+  const storedName = randomBytes(16).toString("hex");
+  mkdirSync(path.join(dataDir, "imports"), { recursive: true });
+  const content = "工号,姓名\nX1,某人\n";
+  writeFileSync(path.join(dataDir, "imports", storedName), content);
+  const batch = await db.importBatch.create({
+    data: {
+      kind: "people",
+      fileName: "people.csv",
+      storedName,
+      fileSha256: createHash("sha256").update(content).digest("hex"),
+      fileBytes: Buffer.byteLength(content),
+      encoding: "utf-8",
+      errorSummary: JSON.stringify({ headers: ["工号", "姓名"], issues: [], sample: [] }),
+      rowCount: 1,
+      scopeUnitId,
+      createdById,
+    },
+  });
+  return batch.id;
+}
 
 // ---------------------------------------------------------------- the tests
 

@@ -1,0 +1,284 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
+import { z } from "zod";
+import { requireRole } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { ProgressBar } from "~/components/progress-bar";
+import { isMessageKey, useT, type MessageKey, type Translate } from "~/i18n/i18n";
+import { isImportError } from "~/imports/errors";
+import { loadBatch, previewBatch, startCommit } from "~/imports/imports.server";
+import { fieldLabelKey, IMPORT_FIELDS, isImportKind, type ColumnMapping, type ImportKind, type MappingProblem } from "~/imports/kinds";
+import { notFound } from "~/utils/http.server";
+
+const REFRESH_MS = 2000;
+const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+
+type ActionData = { error?: { key: MessageKey; params?: Record<string, string | number> }; problems?: MappingProblem[] };
+
+function batchIdOf(params: { batchId?: string }) {
+  const parsed = IdSchema.safeParse(params.batchId);
+  if (!parsed.success) notFound();
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "hr", "admin");
+  const batch = await loadBatch(user, batchIdOf(params));
+  return json({ batch }, { headers: { "Cache-Control": "no-store" } });
+}
+
+/** The mapping form: map.<field> = column index, or "" for "not imported". */
+function mappingFrom(form: FormData, kind: ImportKind): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  for (const field of IMPORT_FIELDS[kind]) {
+    const value = form.get(`map.${field.key}`);
+    if (typeof value !== "string" || value === "") continue;
+    mapping[field.key] = /^\d{1,4}$/.test(value) ? Number(value) : -1;
+  }
+  return mapping;
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, "hr", "admin");
+  const batchId = batchIdOf(params);
+  // 404 for a batch outside the officer's units, before anything else is read.
+  const batch = await loadBatch(user, batchId);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  try {
+    if (intent === "preview") {
+      if (!isImportKind(batch.kind)) notFound();
+      const outcome = await previewBatch(user, batchId, mappingFrom(form, batch.kind));
+      if (!outcome.ok) return json<ActionData>({ problems: outcome.problems }, { status: 400 });
+      return redirect(`/hr/imports/${batchId}#preview`);
+    }
+    if (intent === "commit") {
+      await startCommit(user, batchId);
+      return redirect(`/hr/imports/${batchId}`);
+    }
+  } catch (error) {
+    if (isImportError(error)) return json<ActionData>({ error: { key: error.messageKey, params: error.params } }, { status: error.status });
+    throw error;
+  }
+  return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
+}
+
+/** Reloads the page's data while the commit runs, when the tab is visible. */
+function useAutoRefresh(enabled: boolean) {
+  const revalidator = useRevalidator();
+  useEffect(() => {
+    if (!enabled) return;
+    const timer = window.setInterval(() => {
+      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
+    }, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [enabled, revalidator]);
+}
+
+function message(t: Translate, key: string, params?: Record<string, string | number>) {
+  return isMessageKey(key) ? t(key, params) : t("errors.invalid");
+}
+
+export default function ImportBatchPage() {
+  const { batch } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as ActionData | undefined;
+  const navigation = useNavigation();
+  const { t, dateTime, number } = useT();
+  const committing = batch.status === "committing";
+  useAutoRefresh(committing);
+  const kind = batch.kind as ImportKind;
+  const fields = IMPORT_FIELDS[kind] ?? [];
+  const label = (field: string) => t(fieldLabelKey(kind, field));
+  const headers = batch.summary.headers;
+  const mappable = ["uploaded", "previewed", "failed"].includes(batch.status);
+  const busy = navigation.state !== "idle";
+  const size = batch.fileBytes >= 1024 * 1024 ? `${number(batch.fileBytes / 1024 / 1024, { maximumFractionDigits: 1 })} MB` : `${number(Math.ceil(batch.fileBytes / 1024))} KB`;
+  const issues = batch.summary.issues;
+  return (
+    <>
+      {committing ? (
+        <noscript>
+          <meta httpEquiv="refresh" content={String(REFRESH_MS / 1000)} />
+        </noscript>
+      ) : null}
+      <p className="back-link">
+        <Link to="/hr/imports">{t("imports.batch.back")}</Link>
+      </p>
+      <h1 data-testid="page-title">{t("imports.batch.title", { id: batch.id })}</h1>
+      <p className="muted">
+        {t("imports.batch.meta", {
+          kind: t(`imports.kind.${kind}` as MessageKey),
+          file: batch.fileName,
+          size,
+          encoding: t(`imports.encoding.${batch.encoding}` as MessageKey),
+          rows: number(batch.rowCount),
+          by: batch.createdBy,
+          when: dateTime(batch.createdAt),
+        })}{" "}
+        <a href={`/hr/imports/${batch.id}/file`} download>
+          {t("imports.batch.download")}
+        </a>
+      </p>
+      <p>
+        <span className={`badge import-status import-status--${batch.status}`} data-testid="import-status">
+          {t(`imports.status.${batch.status}` as MessageKey)}
+        </span>
+      </p>
+      {actionData?.error ? (
+        <p className="alert alert--error" role="alert">
+          {message(t, actionData.error.key, actionData.error.params)}
+        </p>
+      ) : null}
+
+      {committing ? (
+        <section className="card" aria-live="polite" data-testid="import-progress">
+          <ProgressBar value={batch.processedRows} max={batch.rowCount} label={t("imports.progress.label", { done: number(batch.processedRows), total: number(batch.rowCount) })} />
+          <p className="muted">{t("imports.progress.refresh")}</p>
+        </section>
+      ) : null}
+
+      {batch.status === "committed" ? (
+        <p className="alert alert--success" role="status" data-testid="import-committed">
+          {t("imports.committed", {
+            when: batch.committedAt ? dateTime(batch.committedAt) : "",
+            created: number(batch.createdCount),
+            updated: number(batch.updatedCount),
+            unchanged: number(batch.unchangedCount),
+          })}
+        </p>
+      ) : null}
+      {batch.status === "failed" ? (
+        <p className="alert alert--error" role="alert" data-testid="import-failed">
+          {t("imports.failed")} {batch.summary.failure ? message(t, batch.summary.failure.key, batch.summary.failure.params) : null}
+        </p>
+      ) : null}
+
+      {mappable ? (
+        <section className="card stack" aria-labelledby="mapping-title">
+          <h2 id="mapping-title">{t("imports.mapping.title")}</h2>
+          <p className="muted">{t("imports.mapping.intro")}</p>
+          {actionData?.problems?.length ? (
+            <ul className="alert alert--error" role="alert" data-testid="mapping-problems">
+              {actionData.problems.map((p, i) => (
+                <li key={i}>{message(t, p.key, p.params.field !== undefined ? { ...p.params, field: label(String(p.params.field)) } : p.params)}</li>
+              ))}
+            </ul>
+          ) : null}
+          <Form method="post" className="import-mapping">
+            <input type="hidden" name="intent" value="preview" />
+            <div className="import-mapping__grid">
+              {fields.map((field) => (
+                <div className="field" key={field.key}>
+                  <label htmlFor={`map-${field.key}`}>
+                    {label(field.key)}
+                    {field.required ? " *" : ""}
+                  </label>
+                  <select id={`map-${field.key}`} name={`map.${field.key}`} defaultValue={batch.mapping[field.key] === undefined ? "" : String(batch.mapping[field.key])}>
+                    <option value="">{t("imports.mapping.none")}</option>
+                    {headers.map((header, index) => (
+                      <option key={index} value={index}>
+                        {t("imports.mapping.column", { n: index + 1, header })}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              ))}
+            </div>
+            <button type="submit" className="button" disabled={busy} data-testid="dry-run">
+              {t("imports.preview.submit")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {batch.status !== "uploaded" ? (
+        <section id="preview" className="stack" aria-labelledby="preview-title">
+          <h2 id="preview-title">{t("imports.preview.title")}</h2>
+          <p data-testid="import-counts">
+            {t("imports.preview.counts", {
+              rows: number(batch.rowCount),
+              created: number(batch.createdCount),
+              updated: number(batch.updatedCount),
+              unchanged: number(batch.unchangedCount),
+              errors: number(batch.errorCount),
+            })}
+          </p>
+          {issues.length > 0 ? (
+            <>
+              <h3>{t("imports.preview.errorsTitle")}</h3>
+              <div className="table-wrap">
+                <table data-testid="import-errors">
+                  <thead>
+                    <tr>
+                      <th scope="col" className="num">{t("imports.col.row")}</th>
+                      <th scope="col">{t("imports.col.field")}</th>
+                      <th scope="col">{t("imports.col.problem")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {issues.map((issue, i) => (
+                      <tr key={i}>
+                        <td className="num">{issue.row}</td>
+                        <td>{issue.field ? label(issue.field) : ""}</td>
+                        <td>{message(t, issue.key, issue.params)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {issues.length >= 500 ? <p className="muted">{t("imports.preview.errorsMore", { shown: issues.length })}</p> : null}
+            </>
+          ) : null}
+          {batch.status === "previewed" && batch.errorCount > 0 ? (
+            <p className="alert alert--error" data-testid="commit-blocked">
+              {t("imports.commit.blocked", { count: number(batch.errorCount) })} <Link to="/hr/imports#upload">{t("imports.uploadAnother")}</Link>
+            </p>
+          ) : null}
+          {batch.status === "previewed" && batch.errorCount === 0 ? (
+            <Form method="post" className="stack">
+              <input type="hidden" name="intent" value="commit" />
+              <p>{batch.createdCount + batch.updatedCount === 0 ? t("imports.preview.nothingToDo") : t("imports.commit.ready", { rows: number(batch.rowCount) })}</p>
+              <button type="submit" className="button button--primary" disabled={busy} data-testid="commit">
+                {t("imports.commit.submit")}
+              </button>
+            </Form>
+          ) : null}
+          {batch.summary.sample.length > 0 && batch.status !== "committed" ? (
+            <>
+              <h3>{t("imports.preview.sampleTitle", { count: batch.summary.sample.length })}</h3>
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col" className="num">{t("imports.col.row")}</th>
+                      <th scope="col">{t("imports.col.action")}</th>
+                      <th scope="col">{t("imports.col.details")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {batch.summary.sample.map((s) => (
+                      <tr key={s.row}>
+                        <td className="num">{s.row}</td>
+                        <td>{t(`imports.action.${s.action}` as MessageKey)}</td>
+                        <td>
+                          {Object.values(s.summary).join(" · ")}
+                          {s.changed?.length ? ` — ${s.changed.map(label).join("、")}` : ""}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
