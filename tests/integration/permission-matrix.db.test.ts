@@ -196,6 +196,7 @@ export const MATRIX: Record<string, Entry> = {
     actionMethod: "DELETE",
   },
   "api.v1.offerings.ts": { loader: SIGNED_IN },
+  "api.v1.openapi[.json].ts": { loader: "public" },
   "api.v1.people.ts": {
     loader: HR,
     action: "public",
