@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json. Written by hand as a
 // typed object next to the code it describes; tests/integration/api-openapi.db.test.ts fails
-// when a route file under app/routes/api.v1.* has no path here (or a path has no route), and
-// checks that documented query parameters are the ones the endpoints accept.
+// when a route file under app/routes/api.v1.* has no path here (or a path has no route), when
+// a documented method has no handler, or when a $ref points nowhere.
 import { API_PAGE_DEFAULT, API_PAGE_MAX } from "~/api/api.server";
 import { API_RATE_LIMITS } from "~/api/rate-limit.server";
 import { CREDIT_CATEGORIES } from "~/credits/status";
