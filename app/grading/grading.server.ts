@@ -836,6 +836,7 @@ export async function loadMyCampResults(personId: number) {
       seen.add(project.id);
       const outcomes = await memberOutcomes(db, { campId: team.campId, teamId: team.id, teamTotal: project.finalMark.total });
       const mine = outcomes.find((o) => o.personId === personId) ?? null;
+      const evidence = await criterionEvidence(team.campId, project.id);
       const credits = await db.ledgerEntry.findMany({
         where: { personId, campId: team.campId, sourceType: { in: ["camp_release", "reversal"] } },
         orderBy: { id: "asc" },
@@ -854,10 +855,27 @@ export async function loadMyCampResults(personId: number) {
         outcome: mine,
         credits,
         creditTotal: credits.reduce((s, c) => s + c.amount, 0),
+        evidence,
       });
     }
   }
   return results;
+}
+
+/**
+ * The evidence behind a released mark, criterion by criterion: the competency it assesses, its
+ * weight and the markers' mean level points (in hundredths of a percent, rounded half up).
+ * Markers stay anonymous: only the mean of the submitted marks is shown.
+ */
+async function criterionEvidence(campId: number, projectId: number) {
+  const [rubric, marks] = await Promise.all([
+    loadCampRubric(db, campId),
+    db.mark.findMany({ where: { projectId, status: "submitted" }, select: { scores: { select: { criterionId: true, level: { select: { points: true } } } } } }),
+  ]);
+  return (rubric?.criteria ?? []).map((c) => {
+    const points = marks.flatMap((m) => m.scores.filter((s) => s.criterionId === c.id).map((s) => s.level.points * 100));
+    return { criterionId: c.id, title: c.title, weight: c.weight, competency: c.competency, meanPoints: meanRoundHalfUp(points) };
+  });
 }
 
 /** Criterion-level marks of a camp, one row per marker and criterion (for the CSV export). */

@@ -69,6 +69,34 @@ export default function MyCampResult() {
                 {outcome.passed ? t("grading.result.passed") : outcome.failure === "absence" ? t("grading.result.failedAbsence") : t("grading.result.failedBelow")}
               </p>
             ) : null}
+            {r.evidence.length > 0 ? (
+              <>
+                <h3>{t("grading.result.evidence")}</h3>
+                <div className="table-wrap">
+                  <table className="grading-evidence">
+                    <caption className="visually-hidden">{t("grading.result.evidence")}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t("grading.result.criterion")}</th>
+                        <th scope="col">{t("grading.result.competency")}</th>
+                        <th scope="col">{t("grading.result.weight")}</th>
+                        <th scope="col">{t("grading.result.meanLevel")}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {r.evidence.map((e) => (
+                        <tr key={e.criterionId}>
+                          <th scope="row">{e.title}</th>
+                          <td>{locale === "en" ? e.competency.nameEn : e.competency.nameZh}</td>
+                          <td>{e.weight}%</td>
+                          <td>{e.meanPoints === null ? "—" : `${points(e.meanPoints)}%`}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </>
+            ) : null}
             <h3>{t("grading.result.feedback")}</h3>
             {r.feedback ? <p className="grading-feedback">{r.feedback}</p> : <p className="muted">{t("grading.result.noFeedback")}</p>}
             {teamOf[r.projectId] ? (

@@ -19,6 +19,7 @@ import {
 } from "~/grading/grading.server";
 import { draftFromDocument, type RubricDraft } from "~/grading/rubric-editor";
 import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson, type RubricDocument } from "~/grading/rubric-format";
+import { setCampClosed } from "~/camps/camps.server";
 import { loader as myResultLoader } from "~/routes/my.camp.result";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
 import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
@@ -287,14 +288,24 @@ describe("who sees what", () => {
   it("a learner sees their own released result and nothing of another team's; staff pages are closed to others", async () => {
     const f = await makeCamp();
     const [a, b] = f.teams;
-    for (const markerId of [f.mentor.id, f.judge.id]) await saveMark({ projectId: a.project.id, markerId, scores: scores(f.rubric, [0, 1, 1]), submit: true });
+    await saveMark({ projectId: a.project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 1, 1]), submit: true });
+    await saveMark({ projectId: a.project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 1, 2]), submit: true });
+    // Releasing in a closed camp (submissions over) leaves it closed.
+    await setCampClosed({ campId: f.camp.id, actorId: f.lead.id, closed: true, reason: "camp over" });
     await releaseProject({ projectId: a.project.id, leadId: f.lead.id, feedback: "Well argued." });
+    expect((await db.camp.findUniqueOrThrow({ where: { id: f.camp.id } })).status).toBe("closed");
 
     const cookieA = await sessionCookieFor(a.members[0].user!.id);
     const own = await settle(() => myResultLoader({ request: getRequest(`/my/camp/result?project=${a.project.id}`, cookieA), params: {}, context: {} }));
     expect(own.status).toBe(200);
-    const body = (await own.json()) as { results: { projectId: number; feedback: string; outcome: { passed: boolean } }[] };
+    const body = (await own.json()) as {
+      results: { projectId: number; feedback: string; outcome: { passed: boolean }; evidence: { title: string; weight: number; meanPoints: number | null; competency: { code: string } }[] }[];
+    };
     expect(body.results.map((r) => [r.projectId, r.feedback, r.outcome.passed])).toEqual([[a.project.id, "Well argued.", true]]);
+    // Criterion-level evidence: the markers' mean level per criterion (100; 80; (80 + 60) / 2), with its competency.
+    expect(body.results[0].evidence.map((e) => [e.title, e.weight, e.meanPoints, e.competency.code])).toEqual(
+      f.rubric.criteria.map((c, i) => [c.title, c.weight, [10_000, 8000, 7000][i], c.competency.code]),
+    );
 
     const cookieB = await sessionCookieFor(b.members[0].user!.id);
     const foreign = await settle(() => myResultLoader({ request: getRequest(`/my/camp/result?project=${a.project.id}`, cookieB), params: {}, context: {} }));

@@ -227,4 +227,10 @@ export const gradingEn: Record<keyof typeof gradingZh, string> = {
   "grading.desk.deadline": "Next deadline: {title}, {time}",
   "grading.desk.deadlinePassed": "Submissions closed: {title}, {time}",
   "grading.desk.queue": "All projects to mark",
+
+  "grading.result.evidence": "Marks by criterion (competency evidence)",
+  "grading.result.criterion": "Criterion",
+  "grading.result.competency": "Competency",
+  "grading.result.weight": "Weight",
+  "grading.result.meanLevel": "Markers' mean level",
 } as const;

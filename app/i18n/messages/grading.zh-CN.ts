@@ -226,4 +226,10 @@ export const gradingZh = {
   "grading.desk.deadline": "下一个截止：{title}，{time}",
   "grading.desk.deadlinePassed": "提交已截止：{title}，{time}",
   "grading.desk.queue": "全部评分项目",
+
+  "grading.result.evidence": "各评分项得分（素养依据）",
+  "grading.result.criterion": "评分项",
+  "grading.result.competency": "对应素养",
+  "grading.result.weight": "权重",
+  "grading.result.meanLevel": "评分人平均得分率",
 } as const;
