@@ -7,6 +7,7 @@ import {
   copyTemplateRubric,
   loadCampRubric,
   loadGradingScreen,
+  loadReleasePage,
   moderateMark,
   recordAdjustment,
   releaseProject,
@@ -265,6 +266,35 @@ describe("moderation, release and credits", () => {
     expect(result.total).toBe(7000);
     expect(await db.finalMark.findUniqueOrThrow({ where: { projectId: project.id } })).toMatchObject({ method: "moderated", needsModeration: true, moderatedById: f.lead.id });
     expect(await db.ledgerEntry.count({ where: { campId: f.camp.id, sourceType: "camp_release" } })).toBe(3);
+  });
+
+  it("flags moderation from the stored marks: totals beyond 15 % alone, a criterion two levels apart alone, but not exactly at the threshold", async () => {
+    // Weights 50/30/20, levels 100/80/60/30 (ranks 0–3).
+    const cases: { levels: [number[], number[]]; totals: [number, number]; kinds: string[] }[] = [
+      { levels: [[0, 0, 0], [1, 1, 1]], totals: [10_000, 8000], kinds: ["total"] }, // 20 % apart, each criterion one level
+      { levels: [[0, 0, 0], [0, 0, 2]], totals: [10_000, 9200], kinds: ["criterion"] }, // 8 % apart, C3 two levels
+      { levels: [[2, 0, 0], [3, 0, 0]], totals: [8000, 6500], kinds: [] }, // exactly 15 %: not beyond it
+      { levels: [[0, 0, 0], [1, 0, 0]], totals: [10_000, 9000], kinds: [] },
+    ];
+    const camps = [await makeCamp(), await makeCamp()];
+    const projects = camps.flatMap((f) => f.teams.map((t) => ({ f, projectId: t.project.id })));
+    for (const [i, c] of cases.entries()) {
+      const { f, projectId } = projects[i];
+      await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, c.levels[0]), submit: true });
+      await saveMark({ projectId, markerId: f.judge.id, scores: scores(f.rubric, c.levels[1]), submit: true });
+    }
+    for (const [i, c] of cases.entries()) {
+      const { f, projectId } = projects[i];
+      const page = (await loadReleasePage(f.camp.id))!;
+      const row = page.projects.find((p) => p.id === projectId)!;
+      expect(row.marks.map((m) => m.total), `case ${i}`).toEqual(c.totals);
+      expect(row.standing!.mean, `case ${i}`).toBe((c.totals[0] + c.totals[1]) / 2);
+      expect(row.standing!.disagreements.map((d) => d.kind), `case ${i}`).toEqual(c.kinds);
+      expect(row.standing!.needsModeration, `case ${i}`).toBe(c.kinds.length > 0);
+      const release = releaseProject({ projectId, leadId: f.lead.id, feedback: "" });
+      if (c.kinds.length > 0) await expect(release, `case ${i}`).rejects.toMatchObject({ code: "grading.errors.needsModeration" });
+      else expect((await release).total, `case ${i}`).toBe((c.totals[0] + c.totals[1]) / 2);
+    }
   });
 
   it("changing a released mark withdraws it: reversals, never edits", async () => {
