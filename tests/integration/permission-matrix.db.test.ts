@@ -352,6 +352,44 @@ export const MATRIX: Record<string, Entry> = {
   // Rounds are run by district-level HR and administrators only.
   "hr.promotions.$year.tsx": { params: () => ({ year: "2026" }), loader: HR, action: DISTRICT, form: () => ({ intent: "refresh" }) },
   "hr.promotions._index.tsx": { loader: HR, action: DISTRICT, form: () => ({ intent: "create", year: "2026" }) },
+  // Credit reports: HR and administrators, each within their scope (a unit or person outside it is refused).
+  "hr.reports._index.tsx": {
+    loader: HR,
+    action: HR,
+    records: [
+      { what: "street B's report", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "denied" },
+      { what: "street B's report", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "allowed" },
+    ],
+  },
+  "hr.reports.entries.tsx": {
+    loader: HR,
+    query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&group=&year=2026&person=${f.personA.id}`,
+    records: [
+      { what: "street B's person's entries", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&group=&year=2026&person=${f.personB.id}`, expect: "denied" },
+      { what: "street B's person's entries", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&group=&year=2026&person=${f.personB.id}`, expect: "allowed" },
+    ],
+  },
+  "hr.reports.people.tsx": {
+    loader: HR,
+    query: () => "?yearFrom=2026&yearTo=2026&groupBy=unit&group=",
+    records: [
+      { what: "street B's people", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&group=&unitId=${f.streetB}`, expect: "denied" },
+    ],
+  },
+  "hr.reports[.csv].ts": {
+    loader: HR,
+    query: () => "?yearFrom=2026&yearTo=2026&groupBy=unit",
+    records: [
+      { what: "street B's export", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "denied" },
+    ],
+  },
+  "hr.reports[.xlsx].ts": {
+    loader: HR,
+    query: () => "?yearFrom=2026&yearTo=2026&groupBy=unit",
+    records: [
+      { what: "street B's export", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "denied" },
+    ],
+  },
   "hr.transcripts.tsx": { loader: HR },
   // An empty form goes back to the page (a redirect); a unit outside the scope likewise (tested in app/transcripts).
   "hr.transcripts[.zip].ts": { loader: HR, action: HR },

@@ -1,0 +1,424 @@
+// The credit report builder: filters and grouping in a GET form (so a report is a URL that
+// can be bookmarked, shared and exported), the group totals with a chart beside their table,
+// drill-down links, streamed CSV/XLSX exports and saved reports (POST intents).
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireRole } from "~/auth/guards.server";
+import { SeriesChart } from "~/components/charts/figure-charts";
+import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { SelectField, TextField } from "~/components/fields";
+import { Pagination } from "~/components/pagination";
+import { DefinitionInputs, ReportExportForm } from "~/components/report-export-form";
+import { CREDIT_CATEGORIES } from "~/credits/status";
+import { useT } from "~/i18n/i18n";
+import type { MessageKey } from "~/i18n/zh-CN";
+import {
+  countReportPeople,
+  ReportError,
+  reportChoices,
+  reportScopeFor,
+  runCreditReport,
+  type ReportFigures,
+} from "~/reports/credit-report.server";
+import {
+  defaultDefinition,
+  definitionParams,
+  DIMENSIONS,
+  formatGroupKey,
+  MET_FILTERS,
+  parseDefinition,
+  REPORT_COLUMNS,
+  SORT_KEYS,
+  type ReportColumn,
+  type ReportDefinition,
+} from "~/reports/definition";
+import { deleteSavedReport, listSavedReports, SaveReportSchema, saveReport, setReportShared } from "~/reports/saved-reports.server";
+import { fields, parseForm, translateError, type FieldErrors } from "~/utils/forms";
+import { readFormData } from "~/utils/form-data.server";
+import { shanghaiYear } from "~/utils/time";
+
+const PAGE_SIZE = 50;
+
+function firstErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const key = String(issue.path[0] ?? "form");
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, "hr", "admin");
+  const scope = reportScopeFor(user);
+  const url = new URL(request.url);
+  const [choices, saved] = await Promise.all([reportChoices(scope), listSavedReports(user)]);
+  const headers = { "Cache-Control": "no-store" };
+  const base = { choices, saved, year: shanghaiYear(), search: url.search };
+
+  const parsed = url.searchParams.has("yearFrom") ? parseDefinition(url.searchParams) : { success: true as const, data: defaultDefinition(shanghaiYear()) };
+  if (!parsed.success) {
+    return json({ ...base, definition: null, fieldErrors: firstErrors(parsed.error.issues), formError: null, report: null, estimate: 0 }, { status: 400, headers });
+  }
+  let definition: ReportDefinition = parsed.data;
+  // A saved report shared by an officer with a wider scope runs within the viewer's own scope.
+  if (definition.unitId !== undefined && !choices.units.some((u) => u.id === definition.unitId) && url.searchParams.get("from") === "saved") {
+    definition = { ...definition, unitId: undefined };
+  }
+  try {
+    const [report, estimate] = await Promise.all([runCreditReport(definition, scope), countReportPeople(definition, scope)]);
+    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
+    const pages = Math.max(1, Math.ceil(report.rows.length / PAGE_SIZE));
+    const current = Math.min(page, pages);
+    return json(
+      {
+        ...base,
+        definition,
+        fieldErrors: {} as FieldErrors,
+        formError: null,
+        estimate,
+        report: { ...report, rowCount: report.rows.length, rows: report.rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE), page: current, pages },
+      },
+      { headers },
+    );
+  } catch (error) {
+    if (!(error instanceof ReportError)) throw error;
+    return json({ ...base, definition, fieldErrors: {} as FieldErrors, formError: error.code, report: null, estimate: 0 }, { status: error.status, headers });
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, "hr", "admin");
+  const form = await readFormData(request);
+  const intent = form.get("intent");
+  if (intent === "save") {
+    const definition = parseDefinition(form);
+    const input = parseForm(form, SaveReportSchema);
+    if (!input.ok || !definition.success) {
+      return json({ ok: false as const, fieldErrors: input.ok ? firstErrors(definition.error?.issues ?? []) : input.fieldErrors, message: null }, { status: 400 });
+    }
+    // The unit must be within the officer's own scope, as for running the report.
+    await runCreditReport(definition.data, reportScopeFor(user)).catch((error: unknown) => {
+      if (error instanceof ReportError) throw json({ ok: false as const, fieldErrors: { form: error.code }, message: null }, { status: error.status });
+      throw error;
+    });
+    await saveReport(user, { name: input.data.name, shared: input.data.shared, definition: definition.data });
+    return json({ ok: true as const, fieldErrors: {} as FieldErrors, message: { key: "reports.saved.saved" as MessageKey, name: input.data.name } });
+  }
+  const id = fields.id().safeParse(form.get("id"));
+  if ((intent === "delete" || intent === "share" || intent === "unshare") && id.success) {
+    const done =
+      intent === "delete" ? await deleteSavedReport(user, id.data) : await setReportShared(user, id.data, intent === "share");
+    if (!done) return json({ ok: false as const, fieldErrors: { form: "reports.errors.savedNotFound" }, message: null }, { status: 404 });
+    const back = form.get("back");
+    return redirect(`/hr/reports${typeof back === "string" && back.startsWith("?") ? back : ""}`);
+  }
+  return json({ ok: false as const, fieldErrors: { form: "errors.invalid" }, message: null }, { status: 400 });
+}
+
+function columnLabel(column: ReportColumn | "group"): MessageKey {
+  return (CREDIT_CATEGORIES as readonly string[]).includes(column) ? (`credits.category.${column}` as MessageKey) : (`reports.col.${column}` as MessageKey);
+}
+
+export default function ReportBuilder() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t, locale, number, points } = useT();
+  const name = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
+  const label = (l: { zh: string; en: string }) => (locale === "en" ? l.en : l.zh);
+  const definition = data.definition ?? defaultDefinition(data.year);
+  const errors = data.fieldErrors as FieldErrors;
+  const err = (key: string) => translateError(t, errors[key]);
+  const saveErrors = (actionData && !actionData.ok ? actionData.fieldErrors : {}) as FieldErrors;
+  const params = definitionParams(definition);
+  const report = data.report;
+
+  const figure = (row: ReportFigures, column: ReportColumn): string => {
+    if ((CREDIT_CATEGORIES as readonly string[]).includes(column)) return points(row.byCategory[column as (typeof CREDIT_CATEGORIES)[number]]);
+    if (column === "metRate") return row.metRate === null ? "–" : number(row.metRate, { style: "percent", maximumFractionDigits: 1 });
+    if (column === "points" || column === "avgPoints" || column === "counted") return row[column] === null ? "–" : points(row[column]!);
+    return number(row[column as "headcount" | "met" | "unmet"]);
+  };
+  const drillHref = (key: string) => {
+    const search = new URLSearchParams(params);
+    search.set("group", key);
+    return `/hr/reports/people?${search.toString()}`;
+  };
+  // The chart shows the first chosen figure by the first grouping (a line over years or months).
+  const chartColumn: ReportColumn = definition.columns.find((c) => c !== "headcount") ?? "headcount";
+  const chartData =
+    report && definition.groupBy.length === 1
+      ? report.rows.map((row) => ({
+          key: row.key,
+          label: row.parts.map((p) => label(p.label)).join(" · "),
+          value: chartColumn === "metRate" ? (row.metRate ?? 0) : (CREDIT_CATEGORIES as readonly string[]).includes(chartColumn) ? row.byCategory[chartColumn as (typeof CREDIT_CATEGORIES)[number]] / 100 : ((row[chartColumn as "points"] ?? 0) as number) / (["points", "avgPoints", "counted"].includes(chartColumn) ? 100 : 1),
+        }))
+      : [];
+  const chartFormat = (value: number) =>
+    chartColumn === "metRate" ? number(value, { style: "percent", maximumFractionDigits: 0 }) : number(value, { maximumFractionDigits: 2 });
+
+  return (
+    <>
+      <h1 data-testid="page-title">{t("reports.title")}</h1>
+      <p className="lead">{t("reports.intro")}</p>
+
+      <section className="card" aria-labelledby="saved-title">
+        <h2 id="saved-title">{t("reports.saved.title")}</h2>
+        {actionData?.ok && actionData.message ? (
+          <p className="alert alert--success" role="status">
+            {t(actionData.message.key, { name: actionData.message.name })}
+          </p>
+        ) : null}
+        {saveErrors.form ? (
+          <p className="alert alert--error" role="alert">
+            {translateError(t, saveErrors.form)}
+          </p>
+        ) : null}
+        {data.saved.length === 0 ? (
+          <p className="muted">{t("reports.saved.none")}</p>
+        ) : (
+          <ul className="saved-reports" data-testid="saved-reports">
+            {data.saved.map((s) => (
+              <li key={s.id}>
+                <Link to={`/hr/reports?${s.search}&from=saved`}>{s.name}</Link>{" "}
+                <span className="muted">
+                  {s.mine ? t("reports.saved.mine") : t("reports.saved.owner", { name: s.ownerName })}
+                  {s.shared ? ` · ${t("reports.saved.sharedBadge")}` : ""}
+                </span>
+                {s.mine ? (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="id" value={s.id} />
+                    <input type="hidden" name="back" value={data.search} />
+                    <button type="submit" name="intent" value={s.shared ? "unshare" : "share"} className="button button--small">
+                      {s.shared ? t("reports.saved.unshare") : t("reports.saved.share")}
+                    </button>
+                    <button type="submit" name="intent" value="delete" className="button button--small">
+                      {t("reports.saved.delete")}
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <Form method="get" className="card report-form" aria-labelledby="filters-title">
+        <h2 id="filters-title">{t("reports.filters")}</h2>
+        <div className="report-form__grid">
+          <TextField label={t("reports.yearFrom")} name="yearFrom" type="number" inputMode="numeric" min={2000} max={2100} defaultValue={definition.yearFrom} error={err("yearFrom")} required />
+          <TextField label={t("reports.yearTo")} name="yearTo" type="number" inputMode="numeric" min={2000} max={2100} defaultValue={definition.yearTo} error={err("yearTo")} required />
+          <SelectField label={t("reports.unit")} name="unitId" defaultValue={definition.unitId ?? ""} error={err("unitId")}>
+            <option value="">{t("reports.unitDefault")}</option>
+            {data.choices.units.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.kind === "street" ? "　" : ""}
+                {name(u)}
+              </option>
+            ))}
+          </SelectField>
+          <fieldset className="field report-form__checks">
+            <legend>{t("reports.postTypes")}</legend>
+            {data.choices.postTypes.map((p) => (
+              <label key={p.code} className="check">
+                <input type="checkbox" name="postTypes" value={p.code} defaultChecked={definition.postTypes.includes(p.code)} /> {name(p)}
+              </label>
+            ))}
+          </fieldset>
+          <TextField label={t("reports.gradeMin")} name="gradeMin" type="number" inputMode="numeric" min={1} max={30} defaultValue={definition.gradeMin ?? ""} error={err("gradeMin")} />
+          <TextField label={t("reports.gradeMax")} name="gradeMax" type="number" inputMode="numeric" min={1} max={30} defaultValue={definition.gradeMax ?? ""} error={err("gradeMax")} />
+          <SelectField label={t("reports.level")} name="levelId" defaultValue={definition.levelId ?? ""}>
+            <option value="">{t("reports.any")}</option>
+            {data.choices.levels.map((l) => (
+              <option key={l.id} value={l.id}>
+                {name(l)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.competency")} name="competencyId" defaultValue={definition.competencyId ?? ""}>
+            <option value="">{t("reports.any")}</option>
+            {data.choices.competencies.map((c) => (
+              <option key={c.id} value={c.id}>
+                {name(c)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.category")} name="category" defaultValue={definition.category ?? ""}>
+            <option value="">{t("reports.any")}</option>
+            {CREDIT_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`credits.category.${c}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.met")} name="met" defaultValue={definition.met}>
+            {MET_FILTERS.map((m) => (
+              <option key={m} value={m}>
+                {t(`reports.met.${m}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.groupBy1")} name="groupBy" defaultValue={definition.groupBy[0]} error={err("groupBy")}>
+            {DIMENSIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`reports.dim.${d}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reports.groupBy2")} name="groupBy" defaultValue={definition.groupBy[1] ?? ""}>
+            <option value="">{t("reports.none")}</option>
+            {DIMENSIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`reports.dim.${d}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <fieldset className="field report-form__checks report-form__wide">
+            <legend>{t("reports.columns")}</legend>
+            {REPORT_COLUMNS.map((c) => (
+              <label key={c} className="check">
+                <input type="checkbox" name="columns" value={c} defaultChecked={definition.columns.includes(c)} /> {t(columnLabel(c))}
+              </label>
+            ))}
+          </fieldset>
+          <SelectField label={t("reports.sort")} name="sort" defaultValue={definition.sort}>
+            {SORT_KEYS.map((s) => (
+              <option key={s} value={s}>
+                {t(columnLabel(s))}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={`${t("reports.sort")} ↕`} name="dir" defaultValue={definition.dir}>
+            <option value="asc">{t("reports.dir.asc")}</option>
+            <option value="desc">{t("reports.dir.desc")}</option>
+          </SelectField>
+        </div>
+        <button type="submit" className="button button--primary" data-testid="run-report">
+          {t("reports.run")}
+        </button>
+      </Form>
+
+      {data.formError ? (
+        <p className="alert alert--error" role="alert">
+          {translateError(t, data.formError)}
+        </p>
+      ) : null}
+
+      {report ? (
+        <section className="card" aria-labelledby="results-title" aria-busy={navigation.state === "loading"}>
+          <h2 id="results-title">
+            {t("reports.results")} · {name(report.root)} · {report.years[0]}
+            {report.years.length > 1 ? `–${report.years[report.years.length - 1]}` : ""}
+          </h2>
+          <p className="muted">
+            {t(report.source === "ledger" ? "reports.source.ledger" : "reports.source.summaries")}
+            {report.years.length > 1 ? ` ${t("reports.personYears")}` : ""}
+          </p>
+          {report.rowCount === 0 ? (
+            <p>{t("reports.empty")}</p>
+          ) : (
+            <div className="table-wrap">
+              <table data-testid="report-table">
+                <thead>
+                  <tr>
+                    {definition.groupBy.map((d) => (
+                      <th key={d} scope="col">
+                        {t(`reports.dim.${d}` as MessageKey)}
+                      </th>
+                    ))}
+                    {definition.columns.map((c) => (
+                      <th key={c} scope="col" className="num">
+                        {t(columnLabel(c))}
+                      </th>
+                    ))}
+                    <th scope="col">
+                      <span className="visually-hidden">{t("reports.drill")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows.map((row) => (
+                    <tr key={row.key}>
+                      {row.parts.map((p, i) =>
+                        i === 0 ? (
+                          <th key={p.dim} scope="row">
+                            {label(p.label)}
+                          </th>
+                        ) : (
+                          <td key={p.dim}>{label(p.label)}</td>
+                        ),
+                      )}
+                      {definition.columns.map((c) => (
+                        <td key={c} className="num">
+                          {figure(row, c)}
+                        </td>
+                      ))}
+                      <td>
+                        <Link to={drillHref(row.key)} aria-label={`${t("reports.drill")}: ${row.parts.map((p) => label(p.label)).join(" · ")}`}>
+                          {t("reports.drill")}
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+                <tfoot>
+                  <tr>
+                    <th scope="row" colSpan={definition.groupBy.length}>
+                      {t("reports.total")}
+                    </th>
+                    {definition.columns.map((c) => (
+                      <td key={c} className="num" data-testid={`total-${c}`}>
+                        {figure(report.totals, c)}
+                      </td>
+                    ))}
+                    <td>
+                      <Link to={drillHref(formatGroupKey([]))}>{t("reports.drillAll")}</Link>
+                    </td>
+                  </tr>
+                </tfoot>
+              </table>
+            </div>
+          )}
+          <Pagination page={report.page} pages={report.pages} params={Object.fromEntries(params)} />
+          {chartData.length > 1 ? (
+            <SeriesChart
+              id="report"
+              title={`${t(columnLabel(chartColumn))} · ${t(`reports.dim.${definition.groupBy[0]}` as MessageKey)}`}
+              data={chartData}
+              labelHeader={t(`reports.dim.${definition.groupBy[0]}` as MessageKey)}
+              valueHeader={t(columnLabel(chartColumn))}
+              format={chartFormat}
+              kind={definition.groupBy[0] === "year" || definition.groupBy[0] === "month" ? "line" : "bar"}
+            />
+          ) : null}
+        </section>
+      ) : null}
+
+      {data.definition && report ? (
+        <>
+          <ReportExportForm definition={data.definition} estimate={data.estimate} />
+          <Form method="post" className="card report-save" aria-labelledby="save-title">
+            <h2 id="save-title">{t("reports.saved.save")}</h2>
+            <DefinitionInputs definition={data.definition} />
+            <TextField label={t("reports.saved.name")} name="name" maxLength={80} required error={translateError(t, saveErrors.name)} />
+            <label className="check">
+              <input type="checkbox" name="shared" /> {t("reports.saved.shared")}
+            </label>
+            <button type="submit" name="intent" value="save" className="button">
+              {t("reports.saved.save")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+      <p>
+        <Link to="/hr">{t("nav.hr")}</Link>
+      </p>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
