@@ -41,6 +41,7 @@ export const HR_TOOLS: ToolGroup[] = [
       { to: "/hr/people", label: "nav.people", roles: HR_AND_ADMIN },
       { to: "/hr/imports", label: "imports.title", roles: HR_AND_ADMIN },
       { to: "/hr/audit", label: "nav.audit", roles: HR_AND_ADMIN },
+      { to: "/hr/transcripts", label: "documents.zip.nav", roles: HR_AND_ADMIN },
     ],
   },
 ];

@@ -141,7 +141,8 @@ export class PdfWriter {
 
   heading(text: string) {
     const { doc } = this;
-    this.ensureSpace(SIZE.heading * 4);
+    // Room for the heading and the first lines under it: a heading never ends a page.
+    this.ensureSpace(SIZE.heading * 7);
     doc.moveDown(0.6).font("bold").fontSize(SIZE.heading).fillColor(COLOR.accent).text(text, MARGIN.left, doc.y, { width: this.contentWidth });
     doc.moveDown(0.3).font("regular").fontSize(SIZE.body).fillColor(COLOR.text);
   }

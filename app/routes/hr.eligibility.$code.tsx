@@ -118,6 +118,9 @@ export default function EligibilityCandidates() {
                 <tr key={c.id} className={c.eligible ? "eligibility-row--yes" : undefined}>
                   <th scope="row">
                     <Link to={`/hr/people/${encodeURIComponent(c.employeeNo)}`}>{c.name}</Link>{" "}
+                    <a className="small" href={`/hr/people/${encodeURIComponent(c.employeeNo)}/dossier.pdf`} download aria-label={`${t("documents.dossier.download")}: ${c.name}`}>
+                      {t("documents.pdf")}
+                    </a>{" "}
                     <span className="muted small">
                       {c.employeeNo} · {locale === "en" ? c.unit.nameEn : c.unit.nameZh} · {postName(c.postTypeCode)} · {t("common.grade", { grade: c.grade })}
                     </span>

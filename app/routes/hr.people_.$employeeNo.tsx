@@ -58,6 +58,17 @@ export default function CareerPage() {
       <p>
         <Link to={`/hr/audit?person=${encodeURIComponent(person.employeeNo)}`}>{t("careerPage.audit")}</Link>
       </p>
+      {/* Plain forms and links: the browser downloads the PDFs itself (no client-side routing). */}
+      <div className="button-row career-documents">
+        <a className="button" href={`/hr/people/${encodeURIComponent(person.employeeNo)}/dossier.pdf`} download>
+          {t("documents.dossier.download")}
+        </a>
+        <form method="post" action={`/hr/people/${encodeURIComponent(person.employeeNo)}/transcript.pdf`}>
+          <button type="submit" className="button">
+            {t("documents.transcript.issueFor")}
+          </button>
+        </form>
+      </div>
 
       <div className="career-grid">
         <section className="card" aria-labelledby="grades-title">

@@ -52,6 +52,13 @@ export default function TranscriptPage() {
           <p className="muted small">
             {t("learning.transcript.intro")} {t("learning.transcript.printedOn", { date: dateTime(generatedAt) })}
           </p>
+          {/* A plain form: the browser downloads the PDF; issuing writes, so it is a POST. */}
+          <form method="post" action="/my/transcript.pdf" className="no-print transcript__issue">
+            <button type="submit" className="button button--primary">
+              {t("documents.transcript.download")}
+            </button>
+            <p className="muted small">{t("documents.transcript.downloadHint")}</p>
+          </form>
           {transcript.years.length === 0 ? (
             <p className="card muted">{t("learning.transcript.empty")}</p>
           ) : (

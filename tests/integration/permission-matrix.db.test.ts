@@ -328,6 +328,14 @@ export const MATRIX: Record<string, Entry> = {
   "hr.eligibility.$code.tsx": { params: (f) => ({ code: f.eligibilityCode }), loader: HR },
   "hr.eligibility._index.tsx": { loader: HR, action: ADMIN },
   "hr.people.tsx": { loader: HR },
+  "hr.people_.$employeeNo_.dossier[.pdf].ts": {
+    params: (f) => ({ employeeNo: f.personA.employeeNo }),
+    loader: HR,
+    records: [
+      { what: "street B's person", as: "hrStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "denied" },
+      { what: "street B's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "allowed" },
+    ],
+  },
   "hr.people_.$employeeNo_.transcript[.pdf].ts": {
     params: (f) => ({ employeeNo: f.personA.employeeNo }),
     loader: HR,
