@@ -39,6 +39,7 @@ export const HR_TOOLS: ToolGroup[] = [
     title: "hrTools.records",
     tools: [
       { to: "/hr/people", label: "nav.people", roles: HR_AND_ADMIN },
+      { to: "/hr/reports", label: "reports.title", roles: HR_AND_ADMIN },
       { to: "/hr/imports", label: "imports.title", roles: HR_AND_ADMIN },
       { to: "/hr/audit", label: "nav.audit", roles: HR_AND_ADMIN },
       { to: "/hr/transcripts", label: "documents.zip.nav", roles: HR_AND_ADMIN },
