@@ -12,7 +12,7 @@ import { translator, type MessageKey, type Params } from "~/i18n/i18n";
 import { apiError } from "~/utils/http.server";
 import { requestContext } from "~/utils/request-context.server";
 import { apiLocale, API_HEADERS } from "./api.server";
-import { API_RATE_LIMITS, hitRateLimit, rateLimitHeaders, type RateLimitResult } from "./rate-limit.server";
+import { API_RATE_LIMITS, hitRateLimit, pruneRateLimitBuckets, rateLimitHeaders, type RateLimitResult, type RateLimitRule } from "./rate-limit.server";
 import { authenticateApiToken, type TokenCaller } from "./tokens.server";
 
 export type ApiCaller = {
@@ -39,6 +39,18 @@ export async function hrApiError(
   return response;
 }
 
+/**
+ * One count against the caller's bucket. A caller's first request of a window also clears
+ * buckets that ended windows ago (a window back of margin for instances whose clocks differ),
+ * so addresses that failed to authenticate once do not pile up: at most one small delete per
+ * caller and minute.
+ */
+async function countRequest(key: string, rule: RateLimitRule): Promise<RateLimitResult> {
+  const result = await hitRateLimit(key, rule);
+  if (result.count === 1) await pruneRateLimitBuckets(new Date(result.resetAt.getTime() - 3 * rule.windowMs));
+  return result;
+}
+
 async function refuseWhenLimited(request: Request, result: RateLimitResult): Promise<void> {
   if (result.allowed) return;
   throw await hrApiError(request, 429, "api.errors.rateLimited", { seconds: result.retryAfterSeconds }, { headers: rateLimitHeaders(result) });
@@ -47,7 +59,7 @@ async function refuseWhenLimited(request: Request, result: RateLimitResult): Pro
 /** Failed authentication is counted per client address, so guessing tokens costs time. */
 async function refuseAuthentication(request: Request, key: MessageKey): Promise<never> {
   const ip = requestContext()?.ip;
-  if (ip) await refuseWhenLimited(request, await hitRateLimit(`api:ip:${ip}`, API_RATE_LIMITS.failedAuth));
+  if (ip) await refuseWhenLimited(request, await countRequest(`api:ip:${ip}`, API_RATE_LIMITS.failedAuth));
   throw await hrApiError(request, 401, key, undefined, { headers: { "WWW-Authenticate": 'Bearer realm="lane-academy"' } });
 }
 
@@ -68,7 +80,7 @@ export async function requireHrApiCaller(request: Request): Promise<ApiCaller> {
     if (!READ_METHODS.has(request.method.toUpperCase())) {
       throw await hrApiError(request, 405, "api.errors.readOnly", undefined, { headers: { Allow: "GET, HEAD" } });
     }
-    const rate = await hitRateLimit(`api:token:${token.tokenId}`, API_RATE_LIMITS.caller);
+    const rate = await countRequest(`api:token:${token.tokenId}`, API_RATE_LIMITS.caller);
     await refuseWhenLimited(request, rate);
     return { kind: "token", scopePath: token.scopePath, token, user: null, headers: rateLimitHeaders(rate) };
   }
@@ -78,14 +90,14 @@ export async function requireHrApiCaller(request: Request): Promise<ApiCaller> {
   const scopePath = user.role === "admin" ? null : user.role === "hr" ? user.scopeUnitPath : undefined;
   // HR without a scope unit sees nothing, like the pages (unitScopeWhere).
   if (scopePath === undefined || (user.role === "hr" && !scopePath)) throw await hrApiError(request, 403, "api.errors.forbidden");
-  const rate = await hitRateLimit(`api:user:${user.id}`, API_RATE_LIMITS.caller);
+  const rate = await countRequest(`api:user:${user.id}`, API_RATE_LIMITS.caller);
   await refuseWhenLimited(request, rate);
   return { kind: "session", scopePath, token: null, user, headers: rateLimitHeaders(rate) };
 }
 
 /** The rate limit for the learner-facing endpoints, which use the session guards. */
 export async function limitSessionCaller(request: Request, user: SessionUser): Promise<Record<string, string>> {
-  const rate = await hitRateLimit(`api:user:${user.id}`, API_RATE_LIMITS.caller);
+  const rate = await countRequest(`api:user:${user.id}`, API_RATE_LIMITS.caller);
   await refuseWhenLimited(request, rate);
   return rateLimitHeaders(rate);
 }

@@ -278,6 +278,16 @@ describe("rate limit", () => {
     // Other callers keep their own allowance.
     expect((await call(peopleLoader, "/api/v1/people?limit=1", { token: tokenA })).status).toBe(200);
   });
+
+  it("a caller's first request of a window clears buckets of long-ended windows, and only those", async () => {
+    await db.rateLimitBucket.create({ data: { key: "api:ip:203.0.113.9", windowStart: new Date("2026-01-01T00:00:00Z"), count: 3 } });
+    const current = windowStartFor(new Date(), API_RATE_LIMITS.caller.windowMs);
+    await db.rateLimitBucket.create({ data: { key: "api:ip:203.0.113.10", windowStart: current, count: 3 } });
+    const { token } = await createApiToken(admin.id, { name: "清理", scopeUnitId: tree.streets[0].id, reason: "测试" });
+    expect((await call(peopleLoader, "/api/v1/people?limit=1", { token })).status).toBe(200);
+    expect(await db.rateLimitBucket.findUnique({ where: { key: "api:ip:203.0.113.9" } })).toBeNull();
+    expect(await db.rateLimitBucket.findUnique({ where: { key: "api:ip:203.0.113.10" } })).not.toBeNull();
+  });
 });
 
 describe("credit figures", () => {
