@@ -5,6 +5,7 @@
 // its history: a move closes the open TeamMember row (leftAt, changedById, reason) and opens a
 // new one in the same transaction; rows are never deleted or reopened in place.
 import { recordAudit } from "~/audit/audit.server";
+import { inTransaction } from "~/db/transaction.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { db, dialect, type DbTx } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/http.server";
@@ -452,7 +453,8 @@ export async function movePerson(input: { campId: number; personId: number; toTe
 
 /** A new brief (assignment) of the camp. */
 export async function addBrief(input: { campId: number; title: string; description: string; dueAt: Date; actorId: number }) {
-  return db.$transaction(async (tx) => {
+  // Retried if it collides with the lead closing the camp (the camp row lock on PostgreSQL).
+  return inTransaction(async (tx) => {
     await assertCampOpen(tx, input.campId);
     const brief = await tx.projectBrief.create({
       data: { campId: input.campId, title: input.title, description: input.description, dueAt: input.dueAt },

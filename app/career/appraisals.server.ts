@@ -5,6 +5,7 @@
 import { recordAudit } from "~/audit/audit.server";
 import { canAccessUnit, subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear } from "~/credits/ledger.server";
+import { inTransaction } from "~/db/transaction.server";
 import type { MessageKey } from "~/i18n/i18n";
 import { db, dialect, type DbTx } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
@@ -38,7 +39,7 @@ export async function loadAppraisalRules(client: DbTx = db): Promise<AppraisalRu
 export async function saveAppraisalRules(actorId: number, input: unknown, reason: string): Promise<AppraisalRules> {
   const rules = AppraisalRulesSchema.parse(input);
   const value = serializeAppraisalRules(rules);
-  await db.$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const before = await loadAppraisalRules(tx);
     await tx.setting.upsert({ where: { key: APPRAISAL_RULES_KEY }, create: { key: APPRAISAL_RULES_KEY, value }, update: { value } });
     await recordAudit(tx, {
@@ -131,7 +132,9 @@ export async function recordAppraisals(
 ): Promise<{ created: number; changed: number }> {
   if (input.year > shanghaiYear()) throw new CareerError("career.errors.futureYear", { year: input.year }, 400);
   const reason = input.reason?.trim() || null;
-  return db.$transaction(async (tx) => {
+  // Retried when two officers' saves collide (a deadlock on the street lock, or both creating
+  // the same person's appraisal): the next attempt re-reads the ratings and the quota.
+  return inTransaction(async (tx) => {
     const street = await streetInScope(tx, actor, input.streetId);
     // The quota is a read-then-write: on PostgreSQL two officers saving the same street at
     // once must take turns (SQLite already runs one transaction at a time, ADR 003).

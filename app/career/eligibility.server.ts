@@ -5,6 +5,7 @@
 import { recordAudit } from "~/audit/audit.server";
 import { unitScopeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear } from "~/credits/ledger.server";
+import { inTransaction, isUniqueViolation } from "~/db/transaction.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { CareerError } from "./appraisals.server";
 import {
@@ -22,10 +23,6 @@ const ruleSetSelect = { id: true, code: true, version: true, kind: true, nameZh:
 
 export type RuleSet = { id: number; code: string; version: number; kind: string; nameZh: string; nameEn: string; rules: RuleSetRules; createdAt: Date };
 
-function isUniqueViolation(error: unknown) {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
-}
-
 function toRuleSet(row: { id: number; code: string; version: number; kind: string; nameZh: string; nameEn: string; rules: string; createdAt: Date }): RuleSet {
   const parsed = parseRuleSetRules(row.rules);
   // Stored rules were validated when saved; failing now means the row was edited by hand.
@@ -37,7 +34,8 @@ function toRuleSet(row: { id: number; code: string; version: number; kind: strin
 export async function ensureDefaultRuleSets(): Promise<void> {
   if ((await db.eligibilityRuleSet.count()) > 0) return;
   try {
-    await db.$transaction(async (tx) => {
+    // A retry after another request's seeding committed finds the rows and stops.
+    await inTransaction(async (tx) => {
       if ((await tx.eligibilityRuleSet.count()) > 0) return;
       for (const set of DEFAULT_RULE_SETS) {
         const row = await tx.eligibilityRuleSet.create({
@@ -81,7 +79,9 @@ export async function currentRuleSet(client: DbTx, code: string): Promise<RuleSe
  */
 export async function saveRuleSetVersion(actor: SessionUser, input: { code: string; rules: RuleSetRules; reason: string | null }): Promise<RuleSet> {
   try {
-    return await db.$transaction(async (tx) => {
+    // A duplicate (code, version) is NOT retried: it means another save won, and redoing this
+    // one on top of it would overwrite rules its author never saw (refused with 409 below).
+    return await inTransaction(async (tx) => {
       const before = await currentRuleSet(tx, input.code);
       if (!before) throw new CareerError("eligibility.ruleSets.notFound", {}, 404);
       const row = await tx.eligibilityRuleSet.create({
@@ -106,7 +106,7 @@ export async function saveRuleSetVersion(actor: SessionUser, input: { code: stri
         reason: input.reason,
       });
       return toRuleSet(row);
-    });
+    }, { retryUniqueViolations: false });
   } catch (error) {
     if (isUniqueViolation(error)) throw new CareerError("eligibility.ruleSets.conflict", {}, 409);
     throw error;

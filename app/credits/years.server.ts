@@ -8,6 +8,7 @@
 // officer whose scope is a root unit). Street HR may read.
 import { recordAudit } from "~/audit/audit.server";
 import type { SessionUser } from "~/auth/session.server";
+import { inTransaction } from "~/db/transaction.server";
 import type { MessageKey } from "~/i18n/i18n";
 import { db, type DbTx } from "~/utils/db.server";
 import { msg } from "~/utils/forms";
@@ -121,7 +122,9 @@ export async function closeYear(actor: SessionUser, input: { year: number; reaso
   if (input.year > shanghaiYear()) {
     throw new CreditAdminError("creditsAdmin.errors.yearNotStarted", { year: input.year }, "year", 400);
   }
-  await db.$transaction(async (tx) => {
+  // Two officers closing a year nobody has a row for both try to create it: the loser's
+  // retry finds it closed and is told so (instead of a unique-violation 500).
+  await inTransaction(async (tx) => {
     const before = await tx.creditYear.findUnique({ where: { year: input.year } });
     if (before?.status === "closed") throw new CreditAdminError("creditsAdmin.errors.yearAlreadyClosed", { year: input.year });
     const closedAt = new Date();
@@ -147,7 +150,7 @@ export async function reopenYear(actor: SessionUser, input: { year: number; reas
   await requireDistrictLevel(db, actor);
   const reason = input.reason.trim();
   if (!reason) throw new CreditAdminError("errors.required", {}, "reason", 400);
-  await db.$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     const before = await tx.creditYear.findUnique({ where: { year: input.year } });
     if (before?.status !== "closed") throw new CreditAdminError("creditsAdmin.errors.yearNotClosed", { year: input.year });
     await tx.creditYear.update({
