@@ -3,10 +3,15 @@
 // of the enrolment burst fails or a measurement could not be taken; the catalogue's ratio aim
 // (≥ 0.5 of the minimal route) is reported, not enforced.
 //
-//   npm run bench                      everything (about 3½–4½ minutes on 2 cores)
-//   BENCH_ONLY=enrolment npm run bench only the enrolment burst (or: catalogue, profile)
+//   npm run bench                      everything (about 10–12 minutes on 2 cores)
+//   BENCH_ONLY=enrolment npm run bench only the enrolment burst (or: catalogue, profile,
+//                                      crash, load)
+//   CRASH_KILLS=20, BENCH_LOAD_SECONDS=60 the crash loop's kills per database, the load mix's
+//                                      seconds per configuration
 import os from "node:os";
 import { runCatalogueThroughput, type ThroughputOutcome } from "./catalogue-throughput";
+import { runCrashBench, type CrashOutcome } from "./crash-loop";
+import { runLoad, parseLoadArgs, type LoadOutcome } from "./load";
 import { runEnrolmentBurst, type BurstOutcome } from "./enrolment-burst";
 import { buildOnce, cleanupOnSignals, note, report, runScript } from "./lib/common";
 
@@ -39,7 +44,15 @@ if (wanted("profile")) {
   );
 }
 
-const ok = bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk;
+const crashes: CrashOutcome[] = [];
+if (wanted("crash")) {
+  crashes.push(await runCrashBench("sqlite"));
+  crashes.push(await runCrashBench("postgresql"));
+}
+let load: LoadOutcome | null = null;
+if (wanted("load")) load = await runLoad(parseLoadArgs([]));
+
+const ok = bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk && crashes.every((c) => c.ok) && (load?.ok ?? true);
 const summary = {
   bench: "summary",
   ok,
@@ -64,6 +77,16 @@ const summary = {
     ]),
   ),
   catalogue: Object.fromEntries(throughputs.map((t) => [t.name, t.skipped ? { skipped: t.skipped } : { ok: t.ok, ratios: t.ratios }])),
+  crash: Object.fromEntries(
+    crashes.map((c) => [c.name, c.skipped ? { skipped: c.skipped } : { ok: c.ok, kills: c.outcome!.kills, acknowledged: c.outcome!.acknowledged }]),
+  ),
+  load: load?.skipped
+    ? { skipped: load.skipped }
+    : load && {
+        ok: load.ok,
+        scaling2to1: load.scaling,
+        runs: load.runs.map((r) => ({ instances: r.instances, rps: r.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors })),
+      },
 };
 report(summary);
 
@@ -83,6 +106,21 @@ const lines = [
         Object.entries(t.ratios).map(([route, ratio]) => `${route} ${ratio}× GET /healthz`).join(", ") +
         "  (aim ≥ 0.5)",
   ),
+  ...crashes.map((c) =>
+    c.skipped
+      ? `  ${c.name}: skipped (${c.skipped})`
+      : `  ${c.name}: ${c.ok ? "ok" : "FAILED"}  ${c.outcome!.kills} kills, ${c.outcome!.acknowledged} acknowledged writes checked` +
+        (c.ok ? "" : `  (${c.outcome!.checks.filter((k) => !k.ok).map((k) => k.name).join(", ")})`),
+  ),
+  ...(load?.skipped ? [`  ${load.name}: skipped (${load.skipped})`] : []),
+  ...(load && !load.skipped
+    ? [
+        ...load.runs.map(
+          (r) => `  ${load!.name} ×${r.instances}: ${r.rps} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  errors ${r.errors}  (${r.ratioToBaseline}× GET /healthz)`,
+        ),
+        `  ${load.name}: 2 instances / 1 = ${load.scaling ?? "n/a"}; invariants ${load.ok ? "held" : "FAILED"}`,
+      ]
+    : []),
   `  ${ok ? "all invariants held" : "SOMETHING FAILED: see the lines above"} (${summary.seconds} s)`,
   "",
 ];

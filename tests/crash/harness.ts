@@ -557,6 +557,17 @@ export async function summaryMismatches(db: Inspector): Promise<string[]> {
   return [...byCategory, ...byCompetency].map((r) => JSON.stringify(r));
 }
 
+/** `npm run ledger:verify` (scripts/ledger-verify.ts): the app's own recomputation of every balance. */
+export function ledgerVerifyScript(databaseUrl: string, sessionSecret: string): CheckResult {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/ledger-verify.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, SESSION_SECRET: sessionSecret, LOG_LEVEL: "silent" },
+    encoding: "utf8",
+  });
+  const output = `${result.stdout}${result.stderr}`.trim().split("\n").slice(-3).join(" / ");
+  return { name: "npm run ledger:verify", ok: result.status === 0, detail: result.status === 0 ? undefined : `exit ${result.status}: ${output}` };
+}
+
 // ------------------------------------------------------------------ the loop
 
 export type CrashLoopOptions = {
@@ -565,7 +576,7 @@ export type CrashLoopOptions = {
   dataDir: string;
   sessionSecret: string;
   kills: number;
-  /** The kill comes at a random moment in [min, max] ms after the writes start. */
+  /** The kill comes at a random moment in [min, max] ms after the round's first few acknowledgements. */
   killWindowMs?: [number, number];
   concurrency?: number;
   learners?: number;
@@ -587,8 +598,11 @@ export type CrashLoopOutcome = {
   ok: boolean;
 };
 
+/** Writes acknowledged in a round before its kill is timed. */
+const ACKS_BEFORE_KILL = 4;
+
 export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoopOutcome> {
-  const [minMs, maxMs] = options.killWindowMs ?? [500, 3000];
+  const [minMs, maxMs] = options.killWindowMs ?? [0, 2500];
   const log = options.log ?? (() => {});
   const serverOptions = { databaseUrl: options.databaseUrl, port: options.port, dataDir: options.dataDir, sessionSecret: options.sessionSecret };
   const db = await openInspector(options.databaseUrl);
@@ -615,6 +629,11 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       let stop = false;
       const sentBefore = ledger.sent;
       const driving = drive(server.url, work, ledger, options.concurrency ?? 12, () => stop);
+      // A freshly started server on a busy machine may take a while to answer at all: let the
+      // round get a few writes acknowledged first, so every kill lands on a server at work.
+      const acksBefore = ledger.acknowledged;
+      const warmDeadline = Date.now() + 60_000;
+      while (ledger.acknowledged - acksBefore < ACKS_BEFORE_KILL && Date.now() < warmDeadline) await sleep(20);
       const killAfter = Math.round(minMs + Math.random() * (maxMs - minMs));
       await sleep(killAfter);
       const open = ledger.pending;
@@ -635,7 +654,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
         return outcome;
       }
     }
-    outcome.checks = await verify(db, ledger, work);
+    outcome.checks = [...(await verify(db, ledger, work)), ledgerVerifyScript(options.databaseUrl, options.sessionSecret)];
     const [closed] = work.closable ? await db.all(`SELECT "status" FROM "Offering" WHERE "id" = ${work.closable.offeringId}`) : [];
     outcome.classClosed = closed?.status === "closed";
     outcome.ok = outcome.checks.every((c) => c.ok) && ledger.serverErrors === 0;

@@ -25,7 +25,8 @@ describe(`crash safety (${dialect})`, () => {
       dataDir: dir,
       sessionSecret: process.env.SESSION_SECRET!,
       kills: 3,
-      killWindowMs: [400, 2000],
+      killWindowMs: [0, 1500],
+      learners: 30,
     });
     const failed = outcome.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
     expect(failed).toEqual([]);
