@@ -95,8 +95,11 @@ export function limitParam(max: number, fallback: number) {
 /** `cursor`: whatever a previous page handed out (checked when decoded). */
 export const cursorParam = z.string().max(500, msg("api.errors.badCursor")).optional();
 
-/** Unit codes and employee numbers: short, printable, no separators that mean something in SQL LIKE. */
-export const codeParam = z.string().trim().min(1, msg("api.errors.code")).max(64, msg("api.errors.code")).regex(/^[\w.-]+$/, msg("api.errors.code"));
+/**
+ * Unit codes and employee numbers: 1–64 characters without spaces or control characters (an
+ * import may bring numbers like "沪-0012"; they are only ever compared for equality).
+ */
+export const codeParam = z.string().trim().min(1, msg("api.errors.code")).max(64, msg("api.errors.code")).regex(/^[^\s\p{Cc}]+$/u, msg("api.errors.code"));
 
 export const booleanParam = z.enum(["true", "false"], msg("api.errors.boolean")).transform((v) => v === "true");
 
