@@ -124,6 +124,19 @@ describe("the credit summaries", () => {
   });
 });
 
+describe("the ledger cannot be emptied behind the summaries' back", () => {
+  it("refuses deleting every entry, and on PostgreSQL TRUNCATE, leaving entries and summaries as they were", async () => {
+    const before = await db.ledgerEntry.count();
+    await expect(db.$executeRawUnsafe(`DELETE FROM "LedgerCompetency"`)).rejects.toThrow(/append-only/);
+    await expect(db.$executeRawUnsafe(`DELETE FROM "LedgerEntry"`)).rejects.toThrow(/append-only/);
+    if (process.env.TEST_DIALECT === "postgresql") {
+      await expect(db.$executeRawUnsafe(`TRUNCATE "LedgerEntry", "LedgerCompetency"`)).rejects.toThrow(/append-only/);
+    }
+    expect(await db.ledgerEntry.count()).toBe(before);
+    expect((await verifyLedgerSummaries(db)).ok).toBe(true);
+  });
+});
+
 function runVerify() {
   return spawnSync("node", ["--import", "tsx", "scripts/ledger-verify.ts"], {
     env: { ...process.env, LOG_LEVEL: "error" },
