@@ -34,7 +34,7 @@ describe("the transcript PDF", () => {
     }
     expect(text).toContain("第 1 页");
     // Subset embedding keeps it small.
-    expect(bytes.length).toBeLessThan(200_000);
+    expect(bytes.length).toBeLessThan(60_000);
   });
 
   it("is in English for an English reader", async () => {
