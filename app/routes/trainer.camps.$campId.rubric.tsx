@@ -154,7 +154,7 @@ export default function CampRubric() {
       </h1>
       {actionData?.notice ? (
         <p className="alert alert--success" role="status">
-          {t(actionData.notice.key)}
+          {t(actionData.notice.key, actionData.notice.params)}
         </p>
       ) : null}
       {error ? (

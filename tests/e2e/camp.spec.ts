@@ -1,9 +1,13 @@
 // A boot camp end to end, on the demo's camp (lead mentor `trainer`, mentor `trainer2`, four
-// teams with submitted projects, status "grading"): the teams are on the teams page; a team
+// teams with submitted projects, status "grading"): before marking the lead edits the rubric
+// inline at 375 px (a refused save, a removal, a reorder, a save); the teams are on the teams
+// page and the lead forms a new team by hand, moving someone in with a reason; a team
 // member submits a new version of the project with a PDF attached; trainer and trainer2 mark
 // it far apart (beyond the 15 % moderation threshold); the lead moderates with a reason and
 // releases with written feedback; every member of the team sees the mark, the feedback and the
-// credits on /my/camp/result, and a learner of another team sees none of it.
+// credits (and the criterion-level evidence) on /my/camp/result, and a learner of another team
+// sees none of it. Along the way: the lead's marking desk, the grade history, the rubric fixed
+// once marked but kept as a template.
 //
 // The data is only READ from the e2e database (which team, its members' accounts — their
 // employee numbers —, the course's credit value); every change goes through the UI.
@@ -22,7 +26,11 @@ type CampFacts = {
   teamName: string;
   members: string[];
   outsider: string;
+  /** Another member of the outsider's team, moved by hand into a new team. */
+  mover: { personId: number; name: string; teamName: string };
   creditPoints: number;
+  /** Marks exist already (a retry): the rubric can no longer be edited. */
+  rubricLocked: boolean;
 };
 
 /** The demo camp, a team whose project nobody has marked yet (so a retry takes the next one), and a learner of another team. */
@@ -57,7 +65,17 @@ function campFacts(): CampFacts {
           )
           .all(teamId) as { username: string }[]
       ).map((r) => r.username);
+    const movers = db
+      .prepare(
+        `SELECT p.id AS personId, p.name AS name FROM "TeamMember" tm JOIN "Person" p ON p.id = tm.personId JOIN "User" u ON u.personId = p.id
+          WHERE tm.teamId = ? AND tm.leftAt IS NULL AND u.username <> ? ORDER BY p.id`,
+      )
+      .all(other.teamId, members(other.teamId)[0]) as { personId: number; name: string }[];
+    expect(movers.length, "the other team has a second member to move").toBeGreaterThan(0);
+    const marked = db.prepare(`SELECT COUNT(*) AS n FROM "Mark" m JOIN "Project" p ON p.id = m.projectId JOIN "Team" t ON t.id = p.teamId WHERE t.campId = ?`).get(camp.campId) as { n: number };
     return {
+      rubricLocked: marked.n > 0,
+      mover: { ...movers[0], teamName: other.teamName },
       campId: camp.campId,
       creditPoints: camp.creditPoints,
       projectId: mine.projectId,
@@ -70,6 +88,8 @@ function campFacts(): CampFacts {
     db.close();
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A tiny but real PDF (the upload checks the bytes, not the name). */
 function tinyPdf(): Buffer {
@@ -114,10 +134,53 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
   const reason = `两位导师差距较大，合议后审定 ${stamp}`;
   const fileName = `项目方案-${stamp}.pdf`;
 
-  // 1. The teams exist and the project's team is one of them.
+  // 0. Before anyone marks, the lead edits the rubric inline, on a phone-sized window: a
+  //    criterion added and refused (weights over 100), removed again, one moved up and saved.
   const lead = await signedIn(browser, "trainer");
+  if (!facts.rubricLocked) {
+    await lead.setViewportSize({ width: 375, height: 800 });
+    await lead.goto(`/trainer/camps/${facts.campId}/rubric`);
+    const editor = lead.getByRole("region", { name: "编辑评分标准" });
+    const criteria = editor.locator("fieldset[data-criterion-index]");
+    const count = await criteria.count();
+    expect(count).toBeGreaterThan(1);
+    const second = await editor.getByLabel("评分项名称").nth(1).inputValue();
+    await editor.getByRole("button", { name: "添加评分项" }).click();
+    await expect(criteria).toHaveCount(count + 1);
+    const added = lead.getByRole("group", { name: `评分项 ${count + 1}`, exact: true });
+    await added.getByLabel("评分项名称").fill("临时评分项");
+    await added.getByLabel("权重（%）").fill("10");
+    await editor.getByRole("button", { name: "保存评分标准" }).click();
+    await expect(lead.getByRole("alert").first()).toContainText("权重合计为 110%");
+    await expect(added.getByLabel("评分项名称")).toHaveValue("临时评分项"); // kept as typed
+    await lead.getByRole("button", { name: `删除评分项 ${count + 1}`, exact: true }).click();
+    await expect(criteria).toHaveCount(count);
+    await lead.getByRole("button", { name: "上移评分项 2", exact: true }).click();
+    await expect(editor.getByLabel("评分项名称").first()).toHaveValue(second);
+    expect(await lead.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await editor.getByRole("button", { name: "保存评分标准" }).click();
+    await expect(lead.getByRole("status")).toContainText("评分标准已更新");
+    await expect(lead.locator(".grading-rubric-list > li h3").first()).toContainText(second);
+    await lead.setViewportSize({ width: 1280, height: 800 });
+  }
+
+  // 1. The teams exist and the project's team is one of them; the lead forms a new team by
+  //    hand and moves someone of another team into it, with a reason kept in the history.
   await lead.goto(`/trainer/camps/${facts.campId}/teams`);
   await expect(lead.getByRole("heading", { name: facts.teamName })).toBeVisible();
+  const newTeam = `E2E组${stamp % 100000}`;
+  await lead.getByLabel("小组名称").fill(newTeam);
+  await lead.getByRole("button", { name: "新建小组" }).click();
+  await expect(lead.getByRole("heading", { name: newTeam })).toBeVisible();
+  const moveReason = `按街道重新平衡 ${stamp}`;
+  await lead.getByLabel("学员", { exact: true }).selectOption(String(facts.mover.personId));
+  await lead.getByLabel("进入小组").selectOption({ label: newTeam });
+  await lead.getByLabel("原因", { exact: true }).fill(moveReason);
+  await lead.getByRole("button", { name: "确定" }).click();
+  await expect(lead.getByRole("status")).toContainText(`${facts.mover.name} 已进入 ${newTeam}`);
+  const formerCard = lead.locator("li.camp-team-card", { has: lead.getByRole("heading", { name: new RegExp(`^${escapeRegExp(facts.mover.teamName)}\\s`) }) });
+  await formerCard.getByText("分组历史").click();
+  await expect(formerCard.getByText(moveReason)).toBeVisible();
 
   // 2. A team member submits a new version with a PDF attached (after the due time: late).
   const member = await signedIn(browser, facts.members[0]);
@@ -139,11 +202,23 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
   await mentor.context().close();
   // The marker sees the submitted attachment on the grading screen.
   await expect(lead.getByRole("link", { name: fileName })).toBeVisible();
+  // Marking has started: the rubric is fixed, and can be kept as a template for other camps.
+  await lead.goto(`/trainer/camps/${facts.campId}/rubric`);
+  await expect(lead.getByText("已有评分，评分标准不能再修改。")).toBeVisible();
+  await expect(lead.getByRole("button", { name: "保存评分标准" })).toHaveCount(0);
+  const templateName = `导师模板 ${stamp}`;
+  await lead.getByLabel("模板名称").fill(templateName);
+  await lead.getByRole("button", { name: "存为模板" }).click();
+  await expect(lead.getByRole("status")).toContainText(`已存为模板“${templateName}”`);
+  // The lead's home: the project waits for moderation on the marking desk.
+  await lead.goto("/trainer");
+  const desk = lead.getByRole("region", { name: "我的评分任务" });
+  await expect(desk.getByRole("link", { name: facts.projectTitle })).toBeVisible();
 
   // 4. The lead moderates with a reason, then releases with feedback.
   await lead.goto(`/trainer/camps/${facts.campId}/release`);
   await expect(lead.getByRole("link", { name: /Excel/ })).toHaveAttribute("href", `/trainer/camps/${facts.campId}/marks.xlsx`);
-  const section = () => lead.getByRole("region", { name: new RegExp(facts.projectTitle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+  const section = () => lead.getByRole("region", { name: new RegExp(escapeRegExp(facts.projectTitle)) });
   await expect(section().getByText("待审定")).toBeVisible();
   await expect(section().getByText(/总分相差 70/)).toBeVisible();
   await section().getByLabel("最终成绩（0–100）").fill("82.5");
@@ -151,6 +226,13 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
   await section().getByRole("button", { name: "审定成绩" }).click();
   await expect(section().getByRole("status")).toContainText("成绩已审定");
   await expect(section().getByText(reason)).toBeVisible();
+  // The grade history on the grading screen keeps both marks and the moderation with its reason.
+  await lead.goto(`/trainer/grading/${facts.projectId}`);
+  const history = lead.getByRole("region", { name: "评分记录" });
+  await expect(history.getByText("提交评分")).toHaveCount(2);
+  await expect(history.getByText(reason)).toBeVisible();
+  await expect(history.getByText(/审定成绩/)).toBeVisible();
+  await lead.goto(`/trainer/camps/${facts.campId}/release`);
   await section().getByLabel("书面反馈（发布后组员可见）").fill(feedback);
   await section().getByRole("button", { name: "发布成绩和反馈" }).click();
   await expect(section().getByRole("status")).toContainText(`已发布，${facts.members.length} 名组员获得学分`);
@@ -182,6 +264,8 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
     await expect(result.getByText(feedback)).toBeVisible();
     await expect(result.getByText(credits, { exact: true })).toBeVisible();
     await expect(result.getByText(/训练营学分/)).toBeVisible();
+    // The criterion-level evidence behind the mark.
+    await expect(result.getByRole("table", { name: "各评分项得分（素养依据）" }).getByRole("row")).not.toHaveCount(0);
     await page.context().close();
   }
 
@@ -194,4 +278,18 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
   await expect(outsider.getByText(facts.projectTitle)).toHaveCount(0);
   await expect(outsider.getByText(feedback)).toHaveCount(0);
   await outsider.context().close();
+});
+
+test("the lead's marking desk and rubric page fit a phone", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "phone", "the 375-px check of the lead's pages");
+  const facts = campFacts();
+  await submitSignIn(page, "trainer", DEMO_PASSWORD);
+  await expect(page).toHaveURL(pathPattern("/trainer"));
+  const fitsPhone = async () => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await expect(page.getByRole("region", { name: "我的评分任务" })).toBeVisible();
+  await fitsPhone();
+  // Read only: the desktop test edits and marks this camp at the same time.
+  await page.goto(`/trainer/camps/${facts.campId}/rubric`);
+  await expect(page.getByTestId("page-title")).toBeVisible();
+  await fitsPhone();
 });
