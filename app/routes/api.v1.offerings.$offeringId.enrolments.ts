@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { apiFailure, apiJson, apiLocale } from "~/api/api.server";
+import { readOnlyAction } from "~/api/hr-api.server";
 import { requireRole } from "~/auth/guards.server";
 import { describeEnrolmentMessage, describeMissing } from "~/enrolment/describe";
 import { enrol, withdraw } from "~/enrolment/enrolment.server";
@@ -30,7 +31,10 @@ function statusFor(error: EnrolmentError): number {
  * DELETE /api/v1/offerings/{id}/enrolments — withdraw (before the withdrawal deadline).
  * The signed-in learner acts for themselves only: the person comes from the session.
  */
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request, params } = args;
+  // API tokens are read-only everywhere: a token here is refused before anything else.
+  if (request.headers.has("Authorization")) return readOnlyAction(args);
   const user = await requireRole(request, "learner");
   const parsed = Params.safeParse(params);
   if (!parsed.success) return apiFailure(request, 404, "enrolment.errors.offeringNotFound");

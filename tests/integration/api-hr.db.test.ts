@@ -10,6 +10,7 @@ import { awardCredits, creditStatusForYear } from "~/credits/ledger.server";
 import { action as tokensAction, loader as tokensLoader } from "~/routes/admin.tokens";
 import { loader as appraisalsLoader, action as appraisalsAction } from "~/routes/api.v1.appraisals";
 import { loader as ledgerLoader } from "~/routes/api.v1.ledger";
+import { action as enrolmentsAction } from "~/routes/api.v1.offerings.$offeringId.enrolments";
 import { loader as peopleLoader, action as peopleAction } from "~/routes/api.v1.people";
 import { loader as creditsLoader } from "~/routes/api.v1.people_.$employeeNo.credits";
 import { db } from "~/utils/db.server";
@@ -152,6 +153,16 @@ describe("API tokens", () => {
     const viaGuard = await settle(() => appraisalsAction({ request: request("/api/v1/appraisals", { token: tokenA }, { method: "POST" }), params: {}, context: {} }));
     expect(viaGuard.status).toBe(405);
     expect(await db.person.count()).toBe(before);
+    // The learner API's write refuses a token too, even with a learner's cookie alongside.
+    const learner = await makeLearner(tree.streets[0].areaId);
+    const cookie = await sessionCookieFor(learner.user!.id);
+    for (const method of ["POST", "DELETE"]) {
+      const enrol = await settle(() =>
+        enrolmentsAction({ request: request("/api/v1/offerings/1/enrolments", { token: tokenA, cookie }, { method }), params: { offeringId: "1" }, context: {} }),
+      );
+      expect(enrol.status).toBe(405);
+    }
+    expect(await db.enrolment.count({ where: { personId: learner.person.id } })).toBe(0);
   });
 });
 
