@@ -13,6 +13,7 @@ import { runCatalogueThroughput, type ThroughputOutcome } from "./catalogue-thro
 import { runCrashBench, type CrashOutcome } from "./crash-loop";
 import { runLoad, parseLoadArgs, type LoadOutcome } from "./load";
 import { runEnrolmentBurst, type BurstOutcome } from "./enrolment-burst";
+import { runImportBench, type ImportOutcome } from "./import-people";
 import { buildOnce, cleanupOnSignals, note, report, runScript } from "./lib/common";
 
 cleanupOnSignals();
@@ -52,13 +53,21 @@ if (wanted("crash")) {
 let load: LoadOutcome | null = null;
 if (wanted("load")) load = await runLoad(parseLoadArgs([]));
 
-const ok = bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk && crashes.every((c) => c.ok) && (load?.ok ?? true);
+// HR's 10,000-person import (upload, dry run, one-transaction commit) against a raw bulk insert.
+const imports: ImportOutcome[] = [];
+if (wanted("import")) {
+  imports.push(await runImportBench("sqlite"));
+  imports.push(await runImportBench("postgresql"));
+}
+
+const ok = imports.every((i) => i.ok) && bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk && crashes.every((c) => c.ok) && (load?.ok ?? true);
 const summary = {
   bench: "summary",
   ok,
   seconds: Math.round((Date.now() - started) / 1000),
   // Absolute figures depend on what else the machine is doing; the ratios much less.
   machine: { cpus: os.cpus().length, node: process.version, loadAverage1m: { before: loadBefore, after: os.loadavg()[0] } },
+  imports: Object.fromEntries(imports.map((i) => [i.name, i.skipped ? { skipped: i.skipped } : i.summary])),
   enrolment: Object.fromEntries(
     bursts.map((b) => [
       b.name,
@@ -121,6 +130,11 @@ const lines = [
         `  ${load.name}: 2 instances / 1 = ${load.scaling ?? "n/a"}; invariants ${load.ok ? "held" : "FAILED"}`,
       ]
     : []),
+  ...imports.map((i) =>
+    i.skipped
+      ? `  ${i.name}: skipped (${i.skipped})`
+      : `  ${i.name}: ${i.ok ? "ok" : "FAILED"}  10,000 people in ${i.summary.medianMs} ms (median; aim ≤ 15,000 ms)  ${JSON.stringify((i.summary.ratio as { importToRawInsert: number }).importToRawInsert)}× a raw bulk insert`,
+  ),
   `  ${ok ? "all invariants held" : "SOMETHING FAILED: see the lines above"} (${summary.seconds} s)`,
   "",
 ];

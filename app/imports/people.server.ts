@@ -11,7 +11,11 @@
 // - HR imports only into units of its subtree, and cannot touch a person outside it (the row
 //   says the number is taken outside its units rather than pretending it is free).
 // - Every grade or post change writes a GradeRecord (reason "import") and an audit event;
-//   every created or changed person gets an audit event with before and after.
+//   every changed person gets an audit event with before and after. A created person gets
+//   its initial GradeRecord (recorded by the officer, note "import #<batch>") but no event of
+//   its own: the batch's import.committed event (who, when, counts, the file's SHA-256) and
+//   the kept original file say what was created, and 10,000 copies of that would triple the
+//   commit's writes (docs/performance.md).
 import { loadLadderRules } from "~/career/promotions.server";
 import { isGradeInRange, startingGrade } from "~/career/ladder";
 import { canAccessUnit, unitScopeWhere } from "~/auth/guards.server";
@@ -252,7 +256,8 @@ export async function planPeople(ctx: PlanContext): Promise<PeoplePlan> {
   };
 }
 
-const WRITE_CHUNK = 500;
+/** Rows per INSERT: 16 columns × 1000 stays under SQLite's 32,766 bound parameters. */
+const WRITE_CHUNK = 1000;
 
 type AuditRow = {
   actorId: number;
@@ -274,8 +279,8 @@ function jsonValues(values: Partial<PersonValues>) {
 }
 
 /**
- * Writes a people plan inside the caller's transaction, in batches (createMany for new people,
- * their grade records and audit events; one update per changed person).
+ * Writes a people plan inside the caller's transaction, in batches (createMany for new people
+ * and their grade records; one update per changed person, with its audit events).
  */
 export async function writePeople(
   tx: DbTx,
@@ -312,9 +317,6 @@ export async function writePeople(
         note: reason,
         recordedById: meta.actorId,
       })),
-    });
-    await tx.auditEvent.createMany({
-      data: chunk.map((c) => audit("person.imported", idByNo.get(c.employeeNo)!, null, jsonValues({ ...c.values }))),
     });
   }
   const gradeRecords: { personId: number; postTypeCode: string; grade: number; effectiveFrom: Date; reason: string; note: string; recordedById: number }[] = [];
