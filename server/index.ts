@@ -16,6 +16,7 @@ import { logger } from "../app/utils/logger.server";
 import { runWithRequestContext } from "../app/utils/request-context.server";
 import { metrics, routePattern } from "../app/observability/metrics.server";
 import { metricsHandler } from "./metrics-endpoint";
+import { hasNulInUrl } from "./nul-in-url";
 import { isCrossSiteWrite } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 import { withStartupLock } from "./startup-lock";
@@ -81,6 +82,14 @@ async function main() {
     if (isCrossSiteWrite({ method: req.method, ownOrigin, origin: req.get("origin"), secFetchSite: req.get("sec-fetch-site") })) {
       logger.warn({ method: req.method, path: req.path, origin: req.get("origin") }, "cross-site write refused");
       res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝 / Cross-site request refused");
+      return;
+    }
+    next();
+  });
+
+  app.use((req, res, next) => {
+    if (hasNulInUrl(req.originalUrl)) {
+      res.status(400).type("text/plain; charset=utf-8").send("请求地址无效 / Bad request");
       return;
     }
     next();

@@ -21,6 +21,12 @@ export function translateError(t: Translate, message: string | undefined | null)
   return t(key, params);
 }
 
+/**
+ * A NUL is never meaningful text, and PostgreSQL cannot store or compare one (a 500 there, a
+ * stored control character on SQLite). Found by the fuzz tests.
+ */
+const noNul = (v: string) => !v.includes("\u0000");
+
 /** Common field shapes with translated messages. */
 export const fields = {
   text: (max = 200) =>
@@ -28,12 +34,14 @@ export const fields = {
       .string({ error: msg("errors.required") })
       .trim()
       .min(1, msg("errors.required"))
-      .max(max, msg("errors.tooLong", { max })),
+      .max(max, msg("errors.tooLong", { max }))
+      .refine(noNul, msg("errors.invalid")),
   optionalText: (max = 200) =>
     z
       .string({ error: msg("errors.invalid") })
       .trim()
       .max(max, msg("errors.tooLong", { max }))
+      .refine(noNul, msg("errors.invalid"))
       .optional()
       .transform((v) => (v ? v : undefined)),
   choice: <T extends readonly [string, ...string[]]>(values: T) =>
