@@ -8,8 +8,8 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import { parseDatabaseUrl, type DatabaseConfig, type Dialect } from "../app/db/config.server";
 
-/** The folders under DATA_DIR that hold uploads; both are backed up and restored. */
-export const FILE_FOLDERS = ["attachments", "evidence"] as const;
+/** The folders under DATA_DIR that hold uploads (HR import originals too); all are backed up and restored. */
+export const FILE_FOLDERS = ["attachments", "evidence", "imports"] as const;
 export const SQLITE_FILE = "lane.db";
 export const PG_DUMP_FILE = "lane.dump";
 

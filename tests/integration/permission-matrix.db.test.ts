@@ -346,6 +346,16 @@ export const MATRIX: Record<string, Entry> = {
       { what: "street A's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personA.employeeNo }), expect: "denied" },
     ],
   },
+  "hr.people_.$employeeNo_.transcripts.tsx": {
+    params: (f) => ({ employeeNo: f.personA.employeeNo }),
+    loader: HR,
+    action: HR,
+    records: [
+      { what: "street B's person", as: "hrStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "denied" },
+      { what: "street B's person", as: "hrStreet", handler: "action", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "denied" },
+      { what: "street B's person", as: "hrOtherStreet", handler: "loader", params: (f) => ({ employeeNo: f.personB.employeeNo }), expect: "allowed" },
+    ],
+  },
   "hr.people_.$employeeNo.tsx": {
     params: (f) => ({ employeeNo: f.personA.employeeNo }),
     loader: HR,
