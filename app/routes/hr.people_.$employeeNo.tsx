@@ -68,6 +68,9 @@ export default function CareerPage() {
             {t("documents.transcript.issueFor")}
           </button>
         </form>
+        <Link className="button" to={`/hr/people/${encodeURIComponent(person.employeeNo)}/transcripts`}>
+          {t("documents.issues.title")}
+        </Link>
       </div>
 
       <div className="career-grid">

@@ -10,6 +10,7 @@ import { streamedDownload, ZIP_CONTENT_TYPE } from "~/pdf/http.server";
 import { UnitExportSchema } from "~/transcripts/export-form";
 import { countUnitPeople, unitTranscriptsZip } from "~/transcripts/unit-zip.server";
 import { db } from "~/utils/db.server";
+import { readFormData } from "~/utils/form-data.server";
 import { parseForm } from "~/utils/forms";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const back = () => {
     const query = new URLSearchParams();
     for (const key of ["unitId", "fromYear", "toYear"]) query.set(key, String(formData.get(key) ?? ""));

@@ -202,3 +202,30 @@ describe("a unit's transcripts as one ZIP", () => {
     expect(await db.transcriptIssue.count()).toBe(before);
   });
 });
+
+describe("the issued-transcripts page", () => {
+  it("lets HR in scope revoke with a reason (then the public page says so); other streets get 404", async () => {
+    const { loader: listPage, action: revokePage } = await import("~/routes/hr.people_.$employeeNo_.transcripts");
+    await settle(() => hrIssue({ request: post(`/hr/people/${fx.personA.employeeNo}/transcript.pdf`, fx.hrStreetA.cookie), params: { employeeNo: fx.personA.employeeNo }, context: {} })).then((r) => readAll(r.body!));
+    const issue = await latestIssue(fx.personA.id);
+    const params = { employeeNo: fx.personA.employeeNo };
+    const listed = (await (await settle(() => listPage({ request: getRequest(`/hr/people/${fx.personA.employeeNo}/transcripts`, fx.hrStreetA.cookie), params, context: {} }))).json()) as { issues: { id: number }[] };
+    expect(listed.issues.map((i) => i.id)).toContain(issue.id);
+
+    const noReason = await settle(() => revokePage({ request: post(`/hr/people/${fx.personA.employeeNo}/transcripts`, fx.hrStreetA.cookie, { issueId: String(issue.id), reason: " " }), params, context: {} }));
+    expect(noReason.status).toBe(400);
+    const otherStreet = await settle(() =>
+      revokePage({ request: post(`/hr/people/${fx.personB.employeeNo}/transcripts`, fx.hrStreetA.cookie, { issueId: String(issue.id), reason: "x" }), params: { employeeNo: fx.personB.employeeNo }, context: {} }),
+    );
+    expect(otherStreet.status).toBe(404);
+    expect((await db.transcriptIssue.findUniqueOrThrow({ where: { id: issue.id } })).revokedAt).toBeNull();
+
+    const done = await settle(() => revokePage({ request: post(`/hr/people/${fx.personA.employeeNo}/transcripts`, fx.hrStreetA.cookie, { issueId: String(issue.id), reason: "信息有误" }), params, context: {} }));
+    expect(done.status).toBe(200);
+    const shown = (await (await settle(() => verify({ request: getRequest(`/verify/${issue.code}`), params: { code: issue.code }, context: {} }))).json()) as { revokedAt: string | null };
+    expect(shown.revokedAt).not.toBeNull();
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "transcript.revoked", entityId: String(issue.id) } });
+    expect(audit.reason).toBe("信息有误");
+    expect(audit.actorId).toBe(fx.hrStreetA.id);
+  });
+});

@@ -7,6 +7,9 @@ import { expect, test } from "@playwright/test";
 import { pdfText, zipEntries } from "../support/pdf";
 import { signIn } from "./helpers";
 
+// Reading the PDF with pdf.js and a second browser context take a while on a busy 2-core machine.
+test.describe.configure({ timeout: 90_000 });
+
 test("a learner's transcript PDF carries a code that the public page confirms", async ({ page, browser }) => {
   await signIn(page, "secretary");
   await page.goto("/my/transcript");
