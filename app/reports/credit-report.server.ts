@@ -121,6 +121,11 @@ export type ReportPersonRow = {
 
 /** People per status/ledger query batch: far below bound-parameter limits, few round trips. */
 const CHUNK = 5000;
+/**
+ * Smaller batches for exports: each batch's rows are built and written before the next is
+ * loaded, so this bounds the export's memory (20,000 rows: peak RSS ~X MB, see docs/performance.md).
+ */
+const EXPORT_CHUNK = 1000;
 
 type Context = {
   client: DbTx;
@@ -311,7 +316,7 @@ async function factsFromLedger(ctx: Context, year: number, personIds: number[]):
  * and facts loaded together. Order: the members' (group) order, each person's years in turn —
  * or, when the first grouping is the year, year by year.
  */
-async function* personYears(ctx: Context, members: Member[], years = ctx.years): AsyncGenerator<PersonYear[]> {
+async function* personYears(ctx: Context, members: Member[], years = ctx.years, chunkSize = CHUNK): AsyncGenerator<PersonYear[]> {
   const yearFirst = ctx.definition.groupBy[0] === "year" && years.length > 1;
   const loads = async (chunk: Member[], year: number) => {
     const ids = chunk.map((m) => m.id);
@@ -328,12 +333,12 @@ async function* personYears(ctx: Context, members: Member[], years = ctx.years):
   };
   if (yearFirst) {
     for (const year of years) {
-      for (let start = 0; start < members.length; start += CHUNK) yield await loads(members.slice(start, start + CHUNK), year);
+      for (let start = 0; start < members.length; start += chunkSize) yield await loads(members.slice(start, start + chunkSize), year);
     }
     return;
   }
-  for (let start = 0; start < members.length; start += CHUNK) {
-    const chunk = members.slice(start, start + CHUNK);
+  for (let start = 0; start < members.length; start += chunkSize) {
+    const chunk = members.slice(start, start + chunkSize);
     const perYear = [];
     for (const year of years) perYear.push(await loads(chunk, year));
     if (perYear.length === 1) {
@@ -575,10 +580,11 @@ function matchingSlice(ctx: Context, py: PersonYear, parts: GroupKeyPart[]): Sli
 async function* personRowBatches(
   ctx: Context,
   parts: GroupKeyPart[],
+  chunkSize = CHUNK,
 ): AsyncGenerator<{ py: PersonYear; slice: Slice }[]> {
   const { filter, years } = narrowFor(ctx, parts);
   const members = await loadMembers(ctx, filter);
-  for await (const batch of personYears(ctx, members, years)) {
+  for await (const batch of personYears(ctx, members, years, chunkSize)) {
     const rows: { py: PersonYear; slice: Slice }[] = [];
     for (const py of batch) {
       const slice = matchingSlice(ctx, py, parts);
@@ -661,7 +667,7 @@ export async function reportPeople(
 }
 
 /**
- * Person-year rows of the report (optionally of one group) in batches of at most CHUNK, in
+ * Person-year rows of the report (optionally of one group) in batches of EXPORT_CHUNK people, in
  * group order — what the streamed CSV/XLSX exports write. Nothing but the current batch (and
  * the list of member ids) is held.
  */
@@ -672,7 +678,7 @@ export async function* iterateReportPeople(
 ): AsyncGenerator<ReportPersonRow[]> {
   const ctx = await buildContext(options.client ?? db, definition, scope);
   const parts = checkedGroupKey(ctx, options.groupKey);
-  for await (const batch of personRowBatches(ctx, parts)) {
+  for await (const batch of personRowBatches(ctx, parts, EXPORT_CHUNK)) {
     if (batch.length === 0) continue;
     const details = await personDetails(ctx, [...new Set(batch.map((r) => r.py.member.id))]);
     yield batch.map((r) => toPersonRow(ctx, r.py, r.slice, details));
