@@ -54,9 +54,11 @@ export async function runCrashBench(dialect: Dialect, kills = Number(process.env
     acknowledged: outcome.acknowledged,
     acknowledgedByKind: outcome.acknowledgedByKind,
     refused: outcome.refused,
+    refusals: outcome.refusals,
     serverErrors: outcome.serverErrors,
     inFlightAtKill: { min: Math.min(...outcome.inFlightAtKill), max: Math.max(...outcome.inFlightAtKill) },
     classClosed: outcome.classClosed,
+    imports: outcome.imports,
     seconds: Math.round((Date.now() - started) / 1000),
     checks: Object.fromEntries(outcome.checks.map((c) => [c.name, c.ok ? "ok" : c.detail])),
   });

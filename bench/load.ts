@@ -268,7 +268,7 @@ export async function runLoad(options: Options): Promise<LoadOutcome> {
   const inspector = await openInspector(database.url);
   let invariants: Record<string, string> = {};
   try {
-    const empty = { learners: [], offerings: [], markers: [], projects: [], criteria: [], closable: null, adjust: null };
+    const empty = { learners: [], offerings: [], markers: [], projects: [], criteria: [], closable: null, adjust: null, imports: null };
     const checks = [...(await verify(inspector, new Ledger(), empty)), ledgerVerifyScript(database.url, BENCH_SESSION_SECRET)];
     invariants = Object.fromEntries(checks.map((c) => [c.name, c.ok ? "ok" : (c.detail ?? "failed")]));
     ok &&= checks.every((c) => c.ok);

@@ -158,6 +158,12 @@ function tail(file: string, lines = 15) {
   }
 }
 
+/** Bulk import (app/imports) is part of the build when its page answers. */
+async function importsAvailable(url: string, cookie: string) {
+  const response = await fetch(`${url}/hr/imports`, { headers: { cookie }, redirect: "manual" });
+  return response.status === 200;
+}
+
 /** The credit year of today in Shanghai (UTC+8, no daylight saving). */
 const shanghaiYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
 
@@ -177,6 +183,8 @@ export type Workload = {
   closable: { offeringId: number; trainerCookie: string } | null;
   /** Small credit adjustments (booked at once, below the four-eyes threshold) by district HR. */
   adjust: { hrCookie: string; employeeNos: string[]; competencyId: number; creditYear: number } | null;
+  /** Bulk imports of historic credits (upload, dry run, commit) by the same HR officer. */
+  imports: { competencyCode: string } | null;
 };
 
 async function signIn(url: string, username: string): Promise<string> {
@@ -238,7 +246,7 @@ export async function prepareWorkload(url: string, db: Inspector, learnerCount =
 
   const [hr] = await db.all(`SELECT "username" FROM "User" WHERE "role" = 'hr' AND "scopeUnitId" IS NOT NULL ORDER BY CASE WHEN "username" = 'hr' THEN 0 ELSE 1 END, "id" LIMIT 1`);
   const [competency] = await db.all(
-    `SELECT c."id" FROM "Competency" c JOIN "CompetencyFramework" f ON f."id" = c."frameworkId" WHERE f."status" = 'active' ORDER BY c."id" LIMIT 1`,
+    `SELECT c."id", c."code" FROM "Competency" c JOIN "CompetencyFramework" f ON f."id" = c."frameworkId" WHERE f."status" = 'active' ORDER BY c."id" LIMIT 1`,
   );
   const employeeNos = learnerRows.length
     ? (await db.all(`SELECT p."employeeNo" FROM "Person" p WHERE p."id" IN (${learnerRows.map((r) => num(r.personId)).join(",")})`)).map((r) => String(r.employeeNo))
@@ -247,7 +255,8 @@ export async function prepareWorkload(url: string, db: Inspector, learnerCount =
     hr && competency && employeeNos.length
       ? { hrCookie: await signIn(url, String(hr.username)), employeeNos, competencyId: num(competency.id), creditYear: shanghaiYear() }
       : null;
-  return { learners, offerings, markers, projects, criteria, closable, adjust };
+  const imports = adjust && (await importsAvailable(url, adjust.hrCookie)) ? { competencyCode: String(competency.code) } : null;
+  return { learners, offerings, markers, projects, criteria, closable, adjust, imports };
 }
 
 // ------------------------------------------------------------------ what was sent and acknowledged
@@ -265,13 +274,24 @@ export class Ledger {
   closeSent = false;
   /** Adjustment ids whose creation was acknowledged (redirect to ?recorded=<id>). */
   adjustments: number[] = [];
+  /** Import batches: the note tag of their rows, how many, and whether "committed" was seen. */
+  imports: { batchId: number; tag: string; rows: number; committedSeen: boolean }[] = [];
+  /** Commits of imports that were started (their commit request answered). */
+  commitsStarted = 0;
   acknowledged = 0;
   /** Acknowledged writes by kind. */
-  acks: Record<string, number> = { enrol: 0, withdraw: 0, mark: 0, adjustment: 0, close: 0 };
+  acks: Record<string, number> = { enrol: 0, withdraw: 0, mark: 0, adjustment: 0, close: 0, import: 0 };
   /** Requests on the wire right now. */
   pending = 0;
   sent = 0;
   refused = 0;
+  /** What was refused, by request and status (the rules said no: nothing written). */
+  refusals: Record<string, number> = {};
+  refuse(what: string, answer: Answer) {
+    this.refused++;
+    const key = `${what} ${answer.status}`;
+    this.refusals[key] = (this.refusals[key] ?? 0) + 1;
+  }
   /** Answers 5xx while the server was up: a bug, whatever the checks say. */
   serverErrors = 0;
   next() {
@@ -324,7 +344,7 @@ export async function drive(url: string, work: Workload, ledger: Ledger, concurr
       ledger.acknowledged++;
       ledger.acks[op.kind]++;
     } else if (answer) {
-      ledger.refused++;
+      ledger.refuse(op.kind, answer);
       // A refusal (not eligible, after the deadline, …) wrote nothing: forget it.
       if (answer.status < 500) history.pop();
     }
@@ -352,7 +372,7 @@ export async function drive(url: string, work: Workload, ledger: Ledger, concurr
       ledger.acknowledged++;
       ledger.acks.mark++;
     } else if (answer) {
-      ledger.refused++;
+      ledger.refuse("mark", answer);
       if (answer.status < 500) history.pop();
     }
   }
@@ -387,13 +407,63 @@ export async function drive(url: string, work: Workload, ledger: Ledger, concurr
       ledger.adjustments.push(Number(recorded[1]));
       ledger.acknowledged++;
       ledger.acks.adjustment++;
-    } else ledger.refused++;
+    } else ledger.refuse("adjustment", answer);
+  }
+
+  /**
+   * One bulk import of IMPORT_ROWS historic credits: upload, dry run, commit (which runs after
+   * the answer, in the background), then the page is polled until it says "committed" — only
+   * then is the import acknowledged. Every row carries the batch's tag in its note.
+   */
+  async function bulkImport() {
+    const target = work.adjust!;
+    const tag = `crash-${ledger.next()}-${Math.random().toString(36).slice(2, 8)}`;
+    const lines = ["工号,年度,学分,类别,素养,备注"];
+    for (let i = 0; i < IMPORT_ROWS; i++) lines.push(`${target.employeeNos[i % target.employeeNos.length]},${target.creditYear},0.25,外部培训,${work.imports!.competencyCode},${tag}-${i}`);
+    const form = new FormData();
+    form.set("kind", "credits");
+    form.set("file", new Blob([lines.join("\n")], { type: "text/csv" }), `${tag}.csv`);
+    const uploaded = await send(ledger, `${url}/hr/imports`, { method: "POST", body: form, headers: { cookie: target.hrCookie } });
+    const batchId = Number(/\/hr\/imports\/(\d+)/.exec(uploaded?.location ?? "")?.[1]);
+    if (!uploaded || uploaded.status !== 302 || !batchId) {
+      if (uploaded) ledger.refuse("import upload", uploaded);
+      return;
+    }
+    const record = { batchId, tag, rows: IMPORT_ROWS, committedSeen: false };
+    ledger.imports.push(record);
+    const step = async (intent: string, fields: Record<string, string> = {}) =>
+      send(ledger, `${url}/hr/imports/${batchId}`, { method: "POST", body: new URLSearchParams({ intent, ...fields }), headers: { cookie: target.hrCookie } });
+    const mapping = { "map.employeeNo": "0", "map.creditYear": "1", "map.points": "2", "map.category": "3", "map.competency": "4", "map.note": "5" };
+    const preview = await step("preview", mapping);
+    if (!preview || preview.status !== 302) return void (preview && ledger.refuse("import preview", preview));
+    if (stopped()) return;
+    const commit = await step("commit");
+    if (!commit || commit.status !== 302) return void (commit && ledger.refuse("import commit", commit));
+    ledger.commitsStarted++;
+    while (!stopped()) {
+      const page = await send(ledger, `${url}/hr/imports/${batchId}?_data=${encodeURIComponent("routes/hr.imports.$batchId")}`, { headers: { cookie: target.hrCookie } });
+      if (!page) return;
+      const status = (JSON.parse(page.body) as { batch?: { status?: string } }).batch?.status;
+      if (status === "committed") {
+        record.committedSeen = true;
+        ledger.acknowledged++;
+        ledger.acks.import++;
+        return;
+      }
+      if (status !== "committing") return void ledger.refuse(`import ${status}`, page);
+      await sleep(50);
+    }
   }
 
   const canMark = work.markers.length > 0 && work.projects.length > 0 && work.criteria.length > 0;
   let closeTried = false;
   const lane = async (index: number) => {
     while (!stopped()) {
+      // One lane imports, one batch after another, while the others write.
+      if (index === 1 && work.imports) {
+        await bulkImport();
+        continue;
+      }
       // The trainer presses "close" (again after a crash that interrupted it, as a trainer would).
       if (index === 0 && work.closable && !ledger.closeAcked && !closeTried && Math.random() < 0.3) {
         closeTried = true;
@@ -510,6 +580,25 @@ export async function verify(db: Inspector, ledger: Ledger, work: Workload): Pro
     check("acknowledged credit adjustments booked once", failures);
   }
 
+  // Bulk imports: every row of a batch or none, "committed" exactly when its rows are there,
+  // and a batch seen committed stays so. A batch interrupted while committing is counted.
+  if (ledger.imports.length) {
+    const failures: string[] = [];
+    const batches = new Map(
+      (await db.all(`SELECT "id", "status" FROM "ImportBatch" WHERE "id" IN (${ledger.imports.map((i) => i.batchId).join(",")})`)).map((b) => [num(b.id), String(b.status)]),
+    );
+    for (const batch of ledger.imports) {
+      const [{ n }] = await db.all(`SELECT COUNT(*) AS "n" FROM "LedgerEntry" WHERE "sourceType" = 'import' AND "note" LIKE '${batch.tag}-%'`);
+      const rows = num(n);
+      const status = batches.get(batch.batchId);
+      if (rows !== 0 && rows !== batch.rows) failures.push(`batch ${batch.batchId}: ${rows} of ${batch.rows} rows (half-written)`);
+      if (status === "committed" && rows !== batch.rows) failures.push(`batch ${batch.batchId} committed with ${rows} of ${batch.rows} rows`);
+      if (status !== "committed" && rows !== 0) failures.push(`batch ${batch.batchId} ${status} but its ${rows} rows are in the ledger`);
+      if (batch.committedSeen && status !== "committed") failures.push(`batch ${batch.batchId} was seen committed, now ${status}`);
+    }
+    check("bulk imports all or nothing", failures);
+  }
+
   // Invariants over the whole database.
   const seatRows = await db.all(
     `SELECT o."id", o."capacity", o."seatsTaken",
@@ -590,13 +679,22 @@ export type CrashLoopOutcome = {
   acknowledged: number;
   acknowledgedByKind: Record<string, number>;
   refused: number;
+  refusals: Record<string, number>;
   serverErrors: number;
   inFlightAtKill: number[];
   killAfterMs: number[];
   classClosed: boolean;
+  /** Import batches committed, and those a kill left in "committing" (their rows rolled back). */
+  imports: { started: number; committed: number; leftCommitting: number };
   checks: CheckResult[];
   ok: boolean;
 };
+
+/** Rows per bulk import: big enough that its transaction takes a while. */
+const IMPORT_ROWS = 300;
+
+/** In rounds aimed at an import, the kill comes this many ms at most after its commit started. */
+const IMPORT_KILL_WINDOW_MS = 400;
 
 /** Writes acknowledged in a round before its kill is timed. */
 const ACKS_BEFORE_KILL = 4;
@@ -614,17 +712,19 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     acknowledged: 0,
     acknowledgedByKind: {},
     refused: 0,
+    refusals: {},
     serverErrors: 0,
     inFlightAtKill: [],
     killAfterMs: [],
     classClosed: false,
+    imports: { started: 0, committed: 0, leftCommitting: 0 },
     checks: [],
     ok: false,
   };
   let server = await startServer({ ...serverOptions, label: "server" });
   try {
     const work = await prepareWorkload(server.url, db, options.learners);
-    log(`workload: ${work.learners.length} learners, ${work.offerings.length} open classes, ${work.markers.length} markers × ${work.projects.length} projects, class to close: ${work.closable?.offeringId ?? "none"}`);
+    log(`workload: bulk imports ${work.imports ? "on" : "not in this build"}, ${work.learners.length} learners, ${work.offerings.length} open classes, ${work.markers.length} markers × ${work.projects.length} projects, class to close: ${work.closable?.offeringId ?? "none"}`);
     for (let round = 0; round < options.kills; round++) {
       let stop = false;
       const sentBefore = ledger.sent;
@@ -632,9 +732,13 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       // A freshly started server on a busy machine may take a while to answer at all: let the
       // round get a few writes acknowledged first, so every kill lands on a server at work.
       const acksBefore = ledger.acknowledged;
+      const commitsBefore = ledger.commitsStarted;
       const warmDeadline = Date.now() + 60_000;
       while (ledger.acknowledged - acksBefore < ACKS_BEFORE_KILL && Date.now() < warmDeadline) await sleep(20);
-      const killAfter = Math.round(minMs + Math.random() * (maxMs - minMs));
+      // Every other round aims at the moment a bulk import commits (its one big transaction).
+      const aimAtImport = work.imports !== null && round % 2 === 1;
+      while (aimAtImport && ledger.commitsStarted === commitsBefore && Date.now() < warmDeadline) await sleep(5);
+      const killAfter = aimAtImport ? Math.round(Math.random() * IMPORT_KILL_WINDOW_MS) : Math.round(minMs + Math.random() * (maxMs - minMs));
       await sleep(killAfter);
       const open = ledger.pending;
       await killHard(server);
@@ -643,7 +747,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       outcome.kills++;
       outcome.killAfterMs.push(killAfter);
       outcome.inFlightAtKill.push(open);
-      log(`kill ${round + 1}/${options.kills} after ${killAfter} ms: ${ledger.sent - sentBefore} requests this round, ${open} in flight`);
+      log(`kill ${round + 1}/${options.kills} ${aimAtImport ? `${killAfter} ms after an import's commit started` : `after ${killAfter} ms`}: ${ledger.sent - sentBefore} requests this round, ${open} in flight`);
       server = await startServer({ ...serverOptions, label: "server" });
       outcome.restarts++;
       const checks = await verify(db, ledger, work);
@@ -657,6 +761,14 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     outcome.checks = [...(await verify(db, ledger, work)), ledgerVerifyScript(options.databaseUrl, options.sessionSecret)];
     const [closed] = work.closable ? await db.all(`SELECT "status" FROM "Offering" WHERE "id" = ${work.closable.offeringId}`) : [];
     outcome.classClosed = closed?.status === "closed";
+    if (ledger.imports.length) {
+      const statuses = (await db.all(`SELECT "status" FROM "ImportBatch" WHERE "id" IN (${ledger.imports.map((i) => i.batchId).join(",")})`)).map((b) => String(b.status));
+      outcome.imports = {
+        started: ledger.imports.length,
+        committed: statuses.filter((x) => x === "committed").length,
+        leftCommitting: statuses.filter((x) => x === "committing").length,
+      };
+    }
     outcome.ok = outcome.checks.every((c) => c.ok) && ledger.serverErrors === 0;
     return outcome;
   } finally {
@@ -664,6 +776,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     outcome.acknowledged = ledger.acknowledged;
     outcome.acknowledgedByKind = ledger.acks;
     outcome.refused = ledger.refused;
+    outcome.refusals = ledger.refusals;
     outcome.serverErrors = ledger.serverErrors;
     await killHard(server);
     await db.close();

@@ -46,7 +46,7 @@ describe(`crash safety (${dialect})`, () => {
       // An enrolment that was acknowledged but is not in the database.
       const ledger = new Ledger();
       ledger.enrolments.set("999999:999999", [{ seq: 1, acked: true, kind: "enrol", enrolmentId: 999999 }]);
-      const work = { learners: [], offerings: [], markers: [], projects: [], criteria: [], closable: null, adjust: null };
+      const work = { learners: [], offerings: [], markers: [], projects: [], criteria: [], closable: null, adjust: null, imports: null };
       const lost = (await verify(inspector, ledger, work)).find((c) => c.name === "acknowledged enrolments and withdrawals present");
       expect(lost?.ok).toBe(false);
 
