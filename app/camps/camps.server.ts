@@ -507,3 +507,101 @@ export async function setCampClosed(input: { campId: number; actorId: number; cl
     return { status };
   });
 }
+
+// ---------------------------------------------------------------- settings and staff
+
+export type CampSettings = { passMark: number; markersPerProject: number; moderationThresholdPct: number; blindMarking: boolean };
+
+async function requireLeadIn(tx: DbTx, campId: number, userId: number) {
+  const camp = await tx.camp.findUnique({ where: { id: campId }, select: { id: true, staff: { where: { userId }, select: { role: true } } } });
+  if (!camp) throw new CampError(CAMP_ERRORS.campNotFound);
+  if (camp.staff[0]?.role !== "lead") throw new CampError(CAMP_ERRORS.notAllowed);
+}
+
+/**
+ * The lead mentor sets the camp's marking rules. How marking works (markers per project, the
+ * moderation threshold, blind marking) is fixed once the first mark exists — changing it
+ * mid-way would reveal blind marks or move projects in and out of moderation; the pass mark
+ * is fixed once a mark is released, since released outcomes and credits follow from it.
+ * Audited with before and after.
+ */
+export async function updateCampSettings(input: { campId: number; actorId: number; settings: CampSettings }) {
+  return db.$transaction(async (tx) => {
+    if (dialect() === "postgresql") await tx.$queryRaw`SELECT "id" FROM "Camp" WHERE "id" = ${input.campId} FOR UPDATE`;
+    await requireLeadIn(tx, input.campId, input.actorId);
+    const before = await tx.camp.findUniqueOrThrow({
+      where: { id: input.campId },
+      select: { passMark: true, markersPerProject: true, moderationThresholdPct: true, blindMarking: true },
+    });
+    const next = input.settings;
+    const markingChanged =
+      before.markersPerProject !== next.markersPerProject || before.moderationThresholdPct !== next.moderationThresholdPct || before.blindMarking !== next.blindMarking;
+    if (markingChanged && (await tx.mark.count({ where: { project: { team: { campId: input.campId } } } })) > 0) {
+      throw new CampError(CAMP_ERRORS.markingStarted);
+    }
+    if (before.passMark !== next.passMark && (await tx.finalMark.count({ where: { releasedAt: { not: null }, project: { team: { campId: input.campId } } } })) > 0) {
+      throw new CampError(CAMP_ERRORS.marksReleased);
+    }
+    const changed = (Object.keys(next) as (keyof CampSettings)[]).filter((key) => before[key] !== next[key]);
+    if (changed.length === 0) return { changed };
+    await tx.camp.update({ where: { id: input.campId }, data: next, select: { id: true } });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "camp.settings_changed",
+      entityType: "Camp",
+      entityId: input.campId,
+      before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+      after: Object.fromEntries(changed.map((key) => [key, next[key]])),
+    });
+    return { changed };
+  });
+}
+
+/** The lead adds a mentor or a guest judge (an enabled trainer account) to the camp's staff. Audited. */
+export async function addCampStaff(input: { campId: number; actorId: number; userId: number; role: "mentor" | "judge" }) {
+  return db.$transaction(async (tx) => {
+    await requireLeadIn(tx, input.campId, input.actorId);
+    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { role: true, disabledAt: true, displayName: true } });
+    if (!user || user.role !== "trainer" || user.disabledAt) throw new CampError(CAMP_ERRORS.staffNotTrainer);
+    const existing = await tx.campStaff.findUnique({ where: { campId_userId: { campId: input.campId, userId: input.userId } }, select: { role: true } });
+    if (existing) throw new CampError(CAMP_ERRORS.alreadyStaff, { name: user.displayName });
+    await tx.campStaff.create({ data: { campId: input.campId, userId: input.userId, role: input.role } });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "camp.staff_added",
+      entityType: "Camp",
+      entityId: input.campId,
+      after: { userId: input.userId, role: input.role },
+    });
+    return { displayName: user.displayName };
+  });
+}
+
+/**
+ * The lead takes a mentor or judge off the staff, with a reason. Refused for the lead, and for
+ * someone who has marked (their marks stay part of the grade history) or mentors a team.
+ */
+export async function removeCampStaff(input: { campId: number; actorId: number; userId: number; reason: string }) {
+  const reason = requireReason(input.reason);
+  return db.$transaction(async (tx) => {
+    await requireLeadIn(tx, input.campId, input.actorId);
+    const row = await tx.campStaff.findUnique({ where: { campId_userId: { campId: input.campId, userId: input.userId } }, select: { role: true, user: { select: { displayName: true } } } });
+    if (!row) throw new CampError(CAMP_ERRORS.notStaff);
+    if (row.role === "lead") throw new CampError(CAMP_ERRORS.notAllowed);
+    const [marks, mentoring] = await Promise.all([
+      tx.mark.count({ where: { markerId: input.userId, project: { team: { campId: input.campId } } } }),
+      tx.team.count({ where: { campId: input.campId, mentorUserId: input.userId } }),
+    ]);
+    if (marks > 0 || mentoring > 0) throw new CampError(CAMP_ERRORS.staffInUse, { name: row.user.displayName });
+    await tx.campStaff.delete({ where: { campId_userId: { campId: input.campId, userId: input.userId } } });
+    await recordAudit(tx, {
+      actorId: input.actorId,
+      action: "camp.staff_removed",
+      entityType: "Camp",
+      entityId: input.campId,
+      before: { userId: input.userId, role: row.role },
+      reason,
+    });
+    return { displayName: row.user.displayName };
+  });
+}

@@ -3,12 +3,14 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
-import { addBrief, loadCampOverview, ORGANISER_ROLES, requireCampStaff, setCampClosed } from "~/camps/camps.server";
+import { addBrief, addCampStaff, loadCampOverview, ORGANISER_ROLES, removeCampStaff, requireCampStaff, setCampClosed, updateCampSettings } from "~/camps/camps.server";
 import { isCampError } from "~/camps/errors";
 import { parseShanghaiLocal } from "~/classes/shanghai-time";
 import { CampSchedule } from "~/components/camp-schedule";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TextField } from "~/components/fields";
+import { SelectField, TextField } from "~/components/fields";
+import { parsePoints } from "~/grading/points";
+import { db } from "~/utils/db.server";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -35,7 +37,25 @@ const StatusSchema = z.object({
   reason: fields.text(500),
 });
 
-type ActionData = { ok: boolean; notice?: MessageKey; fieldErrors?: FieldErrors; error?: { key: string; params?: Params } };
+const SettingsSchema = z.object({
+  intent: z.literal("settings"),
+  passMark: z.string({ error: msg("errors.required") }).transform((value, ctx) => {
+    const points = parsePoints(value);
+    if (points === null || points < 0 || points > 10_000) {
+      ctx.addIssue({ code: "custom", message: msg("camps.settings.errors.passMark") });
+      return z.NEVER;
+    }
+    return points;
+  }),
+  // "At least two markers" by default; a camp may ask for more, never fewer than two.
+  markersPerProject: z.coerce.number({ error: msg("errors.invalidNumber") }).int(msg("errors.invalidNumber")).min(2, msg("errors.invalidNumber")).max(10, msg("errors.invalidNumber")),
+  moderationThresholdPct: z.coerce.number({ error: msg("errors.invalidNumber") }).int(msg("errors.invalidNumber")).min(1, msg("errors.invalidNumber")).max(100, msg("errors.invalidNumber")),
+  blindMarking: z.literal("on").optional().transform((v) => v === "on"),
+});
+const StaffAddSchema = z.object({ intent: z.literal("staff-add"), userId: fields.id(), role: fields.choice(["mentor", "judge"] as const) });
+const StaffRemoveSchema = z.object({ intent: z.literal("staff-remove"), userId: fields.id(), reason: fields.text(500) });
+
+type ActionData = { ok: boolean; notice?: MessageKey; noticeParams?: Params; fieldErrors?: FieldErrors; error?: { key: string; params?: Params } };
 
 function campIdOf(params: LoaderFunctionArgs["params"]): number {
   const id = fields.id().safeParse(params.campId);
@@ -48,7 +68,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const campId = campIdOf(params);
   const role = await requireCampStaff(user, campId);
   const overview = await loadCampOverview(campId);
-  return json({ ...overview, role, canOrganise: ORGANISER_ROLES.includes(role) }, { headers: { "Cache-Control": "no-store" } });
+  const [settings, trainers] = await Promise.all([
+    db.camp.findUniqueOrThrow({ where: { id: campId }, select: { passMark: true, markersPerProject: true, moderationThresholdPct: true, blindMarking: true } }),
+    // The lead picks new mentors and judges among enabled trainer accounts not yet on the staff.
+    role === "lead"
+      ? db.user.findMany({
+          where: { role: "trainer", disabledAt: null, campRoles: { none: { campId } } },
+          orderBy: [{ displayName: "asc" }, { id: "asc" }],
+          select: { id: true, displayName: true, username: true },
+        })
+      : ([] as { id: number; displayName: string; username: string }[]),
+  ]);
+  return json({ ...overview, settings, trainers, role, canOrganise: ORGANISER_ROLES.includes(role) }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -57,6 +88,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await readFormData(request);
   const intent = form.get("intent");
   try {
+    if (intent === "settings" || intent === "staff-add" || intent === "staff-remove") {
+      // The marking rules and the staff are the lead mentor's (checked again in the domain).
+      await requireCampStaff(user, campId, ["lead"]);
+      return await leadAction(form, campId, user.id);
+    }
     if (intent === "close" || intent === "reopen") {
       // Closing and reopening the camp is the lead mentor's.
       await requireCampStaff(user, campId, ["lead"]);
@@ -76,8 +112,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+async function leadAction(form: FormData, campId: number, actorId: number) {
+  const intent = form.get("intent");
+  if (intent === "settings") {
+    const parsed = parseForm(form, SettingsSchema);
+    if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+    const { intent: _intent, ...settings } = parsed.data;
+    const { changed } = await updateCampSettings({ campId, actorId, settings });
+    return json<ActionData>({ ok: true, notice: changed.length > 0 ? "camps.settings.saved" : "camps.settings.unchanged" });
+  }
+  if (intent === "staff-add") {
+    const parsed = parseForm(form, StaffAddSchema);
+    if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+    const { displayName } = await addCampStaff({ campId, actorId, userId: parsed.data.userId, role: parsed.data.role });
+    return json<ActionData>({ ok: true, notice: "camps.staff.added", noticeParams: { name: displayName } });
+  }
+  const parsed = parseForm(form, StaffRemoveSchema);
+  if (!parsed.ok) return json<ActionData>({ ok: false, fieldErrors: parsed.fieldErrors, error: { key: "errors.form" } }, { status: 400 });
+  const { displayName } = await removeCampStaff({ campId, actorId, userId: parsed.data.userId, reason: parsed.data.reason });
+  return json<ActionData>({ ok: true, notice: "camps.staff.removed", noticeParams: { name: displayName } });
+}
+
 export default function CampOverview() {
-  const { camp, days, staff, briefs, participants, teams, projects, role, canOrganise } = useLoaderData<typeof loader>();
+  const { camp, days, staff, briefs, participants, teams, projects, role, canOrganise, settings, trainers } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | undefined;
   const { t, locale, date, dateTime } = useT();
   const unitName = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
@@ -107,7 +164,7 @@ export default function CampOverview() {
       </p>
       {result?.notice ? (
         <p className="alert alert--success" role="status">
-          {t(result.notice)}
+          {t(result.notice, result.noticeParams)}
         </p>
       ) : null}
       {result?.error && !result.fieldErrors ? (
@@ -255,9 +312,73 @@ export default function CampOverview() {
             <li key={s.userId} className="camp-person">
               <span>{s.displayName}</span>
               <span className="badge">{t(`camps.staffRole.${s.role}` as MessageKey)}</span>
+              {role === "lead" && s.role !== "lead" ? (
+                <details className="camp-staff-remove">
+                  <summary aria-label={t("camps.staff.removeLabel", { name: s.displayName })}>{t("camps.staff.remove")}</summary>
+                  <Form method="post" className="stack">
+                    <input type="hidden" name="userId" value={s.userId} />
+                    <TextField name="reason" label={t("camps.staff.removeReason")} required maxLength={500} />
+                    <div>
+                      <button type="submit" name="intent" value="staff-remove" className="button button--danger">
+                        {t("camps.staff.removeLabel", { name: s.displayName })}
+                      </button>
+                    </div>
+                  </Form>
+                </details>
+              ) : null}
             </li>
           ))}
         </ul>
+        {role === "lead" && trainers.length > 0 ? (
+          <Form method="post" className="stack">
+            <h3>{t("camps.staff.add")}</h3>
+            <SelectField name="userId" label={t("camps.staff.user")} error={translateError(t, result?.fieldErrors?.userId)}>
+              {trainers.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName} ({u.username})
+                </option>
+              ))}
+            </SelectField>
+            <SelectField name="role" label={t("camps.staff.role")} defaultValue="mentor" error={translateError(t, result?.fieldErrors?.role)}>
+              <option value="mentor">{t("camps.staffRole.mentor")}</option>
+              <option value="judge">{t("camps.staffRole.judge")}</option>
+            </SelectField>
+            <div>
+              <button type="submit" name="intent" value="staff-add" className="button">
+                {t("camps.staff.addButton")}
+              </button>
+            </div>
+          </Form>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby="settings-title">
+        <h2 id="settings-title">{t("camps.settings.title")}</h2>
+        {role === "lead" ? (
+          <Form method="post" className="stack">
+            <p className="muted small">{t("camps.settings.hint")}</p>
+            <TextField name="passMark" label={t("camps.settings.passMark")} defaultValue={(settings.passMark / 100).toString()} inputMode="decimal" required error={translateError(t, result?.fieldErrors?.passMark)} />
+            <TextField name="markersPerProject" label={t("camps.settings.markers")} defaultValue={String(settings.markersPerProject)} inputMode="numeric" required error={translateError(t, result?.fieldErrors?.markersPerProject)} />
+            <TextField name="moderationThresholdPct" label={t("camps.settings.threshold")} defaultValue={String(settings.moderationThresholdPct)} inputMode="numeric" required error={translateError(t, result?.fieldErrors?.moderationThresholdPct)} />
+            <div className="field field--checkbox">
+              <label>
+                <input type="checkbox" name="blindMarking" defaultChecked={settings.blindMarking} /> {t("camps.settings.blind")}
+              </label>
+            </div>
+            <div>
+              <button type="submit" name="intent" value="settings" className="button">
+                {t("camps.settings.save")}
+              </button>
+            </div>
+          </Form>
+        ) : (
+          <ul className="list">
+            <li>{t("camps.settings.passMark")}: {settings.passMark / 100}</li>
+            <li>{t("camps.settings.markers")}: {settings.markersPerProject}</li>
+            <li>{t("camps.settings.threshold")}: {settings.moderationThresholdPct}%</li>
+            {settings.blindMarking ? <li>{t("camps.settings.blind")}</li> : null}
+          </ul>
+        )}
       </section>
     </>
   );

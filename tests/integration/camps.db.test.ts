@@ -406,3 +406,57 @@ describe("attachments", () => {
     expect(brief.dueAt.toISOString()).toBe("2099-03-01T10:00:00.000Z");
   });
 });
+
+describe("the lead's settings and staff", () => {
+  const post = (fields: Record<string, string>, cookie: string) =>
+    settle(() => overviewAction(args(formRequest(`/trainer/camps/${fx.campId}`, fields, cookie), { campId: String(fx.campId) })));
+  const settingsOf = () => db.camp.findUniqueOrThrow({ where: { id: fx.campId }, select: { passMark: true, markersPerProject: true, moderationThresholdPct: true, blindMarking: true } });
+
+  it("sets the marking rules (lead only, validated, audited) and fixes them once marking starts", async () => {
+    const before = await settingsOf();
+    const rules = { intent: "settings", passMark: "65.5", markersPerProject: "3", moderationThresholdPct: "20" }; // blind marking unticked
+    expect((await post(rules, fx.mentor)).status).toBe(403);
+    const bad = await post({ ...rules, passMark: "101", markersPerProject: "1" }, fx.lead);
+    expect(bad.status).toBe(400);
+    expect(Object.keys(((await bad.json()) as { fieldErrors: Record<string, string> }).fieldErrors).sort()).toEqual(["markersPerProject", "passMark"]);
+    expect(await settingsOf()).toEqual(before);
+
+    expect((await post(rules, fx.lead)).status).toBe(200);
+    expect(await settingsOf()).toEqual({ passMark: 6550, markersPerProject: 3, moderationThresholdPct: 20, blindMarking: false });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "camp.settings_changed", entityId: String(fx.campId) }, orderBy: { id: "desc" } });
+    expect(JSON.parse(audit.after!)).toEqual({ passMark: 6550, markersPerProject: 3, moderationThresholdPct: 20, blindMarking: false });
+    expect(JSON.parse(audit.before!)).toMatchObject({ passMark: before.passMark, blindMarking: before.blindMarking });
+
+    // A first mark (a draft is enough) fixes how marking works; the pass mark may still change.
+    const team = await db.team.create({ data: { campId: fx.campId, name: "规则测试组" } });
+    const brief = await db.projectBrief.findFirstOrThrow({ where: { campId: fx.campId } });
+    const project = await db.project.create({ data: { teamId: team.id, briefId: brief.id, title: "规则测试" } });
+    await db.mark.create({ data: { projectId: project.id, markerId: fx.mentorId } });
+    const refused = await post({ ...rules, blindMarking: "on" }, fx.lead);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: { key: "camps.errors.markingStarted" } });
+    expect((await post({ ...rules, passMark: "60" }, fx.lead)).status).toBe(200);
+    expect((await settingsOf()).passMark).toBe(6000);
+  });
+
+  it("adds mentors and judges from the enabled trainer accounts, and removes only those who have not marked or mentored", async () => {
+    const guest = await makeUser("trainer");
+    const hrUser = await makeUser("hr");
+    const add = (userId: number, role = "judge") => post({ intent: "staff-add", userId: String(userId), role }, fx.lead);
+    expect((await post({ intent: "staff-add", userId: String(guest.id), role: "judge" }, fx.judge)).status).toBe(403);
+    expect((await add(guest.id, "lead")).status).toBe(400); // a second lead is not a choice
+    expect((await add(guest.id)).status).toBe(200);
+    expect(await db.campStaff.findUnique({ where: { campId_userId: { campId: fx.campId, userId: guest.id } }, select: { role: true } })).toEqual({ role: "judge" });
+    expect(await (await add(guest.id)).json()).toMatchObject({ error: { key: "camps.errors.alreadyStaff" } });
+    expect(await (await add(hrUser.id)).json()).toMatchObject({ error: { key: "camps.errors.staffNotTrainer" } });
+
+    const remove = (userId: number, reason = "日程冲突") => post({ intent: "staff-remove", userId: String(userId), reason }, fx.lead);
+    expect((await remove(guest.id, " ")).status).toBe(400);
+    // The mentor has a mark (previous test): their marks stay part of the history.
+    expect(await (await remove(fx.mentorId)).json()).toMatchObject({ error: { key: "camps.errors.staffInUse" } });
+    expect(await (await remove(fx.leadId)).json()).toMatchObject({ error: { key: "camps.errors.notAllowed" } });
+    expect((await remove(guest.id)).status).toBe(200);
+    expect(await db.campStaff.count({ where: { campId: fx.campId, userId: guest.id } })).toBe(0);
+    expect(await db.auditEvent.findFirst({ where: { action: "camp.staff_removed", entityId: String(fx.campId) }, select: { actorId: true, reason: true } })).toEqual({ actorId: fx.leadId, reason: "日程冲突" });
+  });
+});
