@@ -5,11 +5,12 @@
 //
 //   npm run bench                      everything (about 10–12 minutes on 2 cores)
 //   BENCH_ONLY=enrolment npm run bench only the enrolment burst (or: catalogue, profile,
-//                                      crash, load)
+//                                      crash, load, report)
 //   CRASH_KILLS=20, BENCH_LOAD_SECONDS=60 the crash loop's kills per database, the load mix's
 //                                      seconds per configuration
 import os from "node:os";
 import { runCatalogueThroughput, type ThroughputOutcome } from "./catalogue-throughput";
+import { runCreditReportBench, type CreditReportOutcome } from "./credit-report";
 import { runCrashBench, type CrashOutcome } from "./crash-loop";
 import { runLoad, parseLoadArgs, type LoadOutcome } from "./load";
 import { runEnrolmentBurst, type BurstOutcome } from "./enrolment-burst";
@@ -25,6 +26,7 @@ const loadBefore = os.loadavg()[0];
 buildOnce();
 const bursts: BurstOutcome[] = [];
 const throughputs: ThroughputOutcome[] = [];
+const reports: CreditReportOutcome[] = [];
 let profileOk = true;
 if (wanted("enrolment")) {
   bursts.push(await runEnrolmentBurst("sqlite"));
@@ -33,6 +35,11 @@ if (wanted("enrolment")) {
 if (wanted("catalogue")) {
   throughputs.push(await runCatalogueThroughput("sqlite"));
   throughputs.push(await runCatalogueThroughput("postgresql"));
+}
+if (wanted("report")) {
+  // The district credit report and the 20,000-row XLSX export on the bench data set.
+  reports.push(await runCreditReportBench("sqlite"));
+  reports.push(await runCreditReportBench("postgresql"));
 }
 if (wanted("profile")) {
   // In-process breakdown of the catalogue request (statements, SQL time), its own process.
@@ -60,7 +67,7 @@ if (wanted("import")) {
   imports.push(await runImportBench("postgresql"));
 }
 
-const ok = imports.every((i) => i.ok) && bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && profileOk && crashes.every((c) => c.ok) && (load?.ok ?? true);
+const ok = imports.every((i) => i.ok) && bursts.every((b) => b.ok) && throughputs.every((t) => t.ok) && reports.every((r) => r.ok) && profileOk && crashes.every((c) => c.ok) && (load?.ok ?? true);
 const summary = {
   bench: "summary",
   ok,
@@ -86,6 +93,7 @@ const summary = {
     ]),
   ),
   catalogue: Object.fromEntries(throughputs.map((t) => [t.name, t.skipped ? { skipped: t.skipped } : { ok: t.ok, ratios: t.ratios }])),
+  creditReport: Object.fromEntries(reports.map((r) => [r.name, r.skipped ? { skipped: r.skipped } : { ok: r.ok, ...r.summary }])),
   crash: Object.fromEntries(
     crashes.map((c) => [c.name, c.skipped ? { skipped: c.skipped } : { ok: c.ok, kills: c.outcome!.kills, acknowledged: c.outcome!.acknowledged }]),
   ),
@@ -135,6 +143,11 @@ const lines = [
       ? `  ${i.name}: skipped (${i.skipped})`
       : `  ${i.name}: ${i.ok ? "ok" : "FAILED"}  10,000 people in ${i.summary.medianMs} ms (median; aim ≤ 15,000 ms)  ${JSON.stringify((i.summary.ratio as { importToRawInsert: number }).importToRawInsert)}× a raw bulk insert`,
   ),
+  ...reports.map((r) => {
+    if (r.skipped) return `  ${r.name}: skipped (${r.skipped})`;
+    const s = r.summary as { report: { medianMs: number }; raw: { medianMs: number }; ratio: number; xlsx: { seconds: number; peakRssMb: number } };
+    return `  ${r.name}: ${r.ok ? "ok" : "MISSED"}  median ${s.report.medianMs} ms (${s.ratio}× raw SQL ${s.raw.medianMs} ms; aims ≤ 500 ms, ≤ 3×)  XLSX 20,000 rows ${s.xlsx.seconds} s, peak ${s.xlsx.peakRssMb} MB`;
+  }),
   `  ${ok ? "all invariants held" : "SOMETHING FAILED: see the lines above"} (${summary.seconds} s)`,
   "",
 ];
