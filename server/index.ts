@@ -16,7 +16,7 @@ import { logger } from "../app/utils/logger.server";
 import { runWithRequestContext } from "../app/utils/request-context.server";
 import { metrics, routePattern } from "../app/observability/metrics.server";
 import { metricsHandler } from "./metrics-endpoint";
-import { hasNulInUrl } from "./nul-in-url";
+import { hasNulInUrl, nulRefusal } from "./nul-in-url";
 import { isCrossSiteWrite } from "./same-origin";
 import { securityHeaders } from "./security-headers";
 import { withStartupLock } from "./startup-lock";
@@ -89,7 +89,8 @@ async function main() {
 
   app.use((req, res, next) => {
     if (hasNulInUrl(req.originalUrl)) {
-      res.status(400).type("text/plain; charset=utf-8").send("请求地址无效 / Bad request");
+      const refusal = nulRefusal(req.path);
+      res.status(refusal.status).type(refusal.contentType).send(refusal.body);
       return;
     }
     next();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasNulInUrl } from "./nul-in-url";
+import { hasNulInUrl, nulRefusal } from "./nul-in-url";
 
 describe("hasNulInUrl", () => {
   it("finds a NUL in the path or the query, encoded or not", () => {
@@ -11,5 +11,11 @@ describe("hasNulInUrl", () => {
     expect(hasNulInUrl("/catalogue/CN-L1-01?page=100")).toBe(false);
     expect(hasNulInUrl("/hr/people?q=%2500")).toBe(false);
     expect(hasNulInUrl("/hr/people?q=%E5%B7%B7")).toBe(false);
+  });
+  it("answers the API in its JSON error shape, pages in plain text", () => {
+    const api = nulRefusal("/api/v1/people");
+    expect(api.status).toBe(400);
+    expect(JSON.parse(api.body).error).toMatchObject({ code: "errors.badRequest", message: expect.stringContaining("NUL") });
+    expect(nulRefusal("/catalogue/x").contentType).toMatch(/^text\/plain/);
   });
 });
