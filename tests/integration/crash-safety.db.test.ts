@@ -17,7 +17,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), `lane-crash-${dialect}-`));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe(`crash safety (${dialect})`, () => {
-  it("survives three SIGKILLs during writes: integrity, acknowledged writes and invariants hold", { timeout: 300_000 }, async () => {
+  it("survives three SIGKILLs during writes: integrity, acknowledged writes and invariants hold", { timeout: 600_000 }, async () => {
     ensureBuild();
     const outcome = await runCrashLoop({
       databaseUrl: process.env.DATABASE_URL!,
