@@ -122,23 +122,27 @@ export async function closeYear(actor: SessionUser, input: { year: number; reaso
   if (input.year > shanghaiYear()) {
     throw new CreditAdminError("creditsAdmin.errors.yearNotStarted", { year: input.year }, "year", 400);
   }
-  // Two officers closing a year nobody has a row for both try to create it: the loser's
-  // retry finds it closed and is told so (instead of a unique-violation 500).
+  // Two officers closing the same year at once: the row is made to exist first (a lost insert
+  // race is retried), then closed by a conditional UPDATE, which on PostgreSQL waits for the
+  // other's commit and re-checks the status, so exactly one of them closes it and audits.
   await inTransaction(async (tx) => {
-    const before = await tx.creditYear.findUnique({ where: { year: input.year } });
-    if (before?.status === "closed") throw new CreditAdminError("creditsAdmin.errors.yearAlreadyClosed", { year: input.year });
-    const closedAt = new Date();
-    await tx.creditYear.upsert({
+    const before = await tx.creditYear.upsert({
       where: { year: input.year },
-      create: { year: input.year, status: "closed", closedAt, closedById: actor.id, note: reason },
-      update: { status: "closed", closedAt, closedById: actor.id, note: reason },
+      create: { year: input.year, status: "open" },
+      update: {},
     });
+    const closedAt = new Date();
+    const closed = await tx.creditYear.updateMany({
+      where: { year: input.year, status: { not: "closed" } },
+      data: { status: "closed", closedAt, closedById: actor.id, note: reason },
+    });
+    if (closed.count !== 1) throw new CreditAdminError("creditsAdmin.errors.yearAlreadyClosed", { year: input.year });
     await recordAudit(tx, {
       actorId: actor.id,
       action: "credit_year.closed",
       entityType: "CreditYear",
       entityId: input.year,
-      before: { status: before?.status ?? "open" },
+      before: { status: before.status },
       after: { status: "closed" },
       reason,
     });
@@ -152,11 +156,14 @@ export async function reopenYear(actor: SessionUser, input: { year: number; reas
   if (!reason) throw new CreditAdminError("errors.required", {}, "reason", 400);
   await inTransaction(async (tx) => {
     const before = await tx.creditYear.findUnique({ where: { year: input.year } });
-    if (before?.status !== "closed") throw new CreditAdminError("creditsAdmin.errors.yearNotClosed", { year: input.year });
-    await tx.creditYear.update({
-      where: { year: input.year },
+    // Conditional, like closing: of two reopenings at once only one finds it closed.
+    const reopened = await tx.creditYear.updateMany({
+      where: { year: input.year, status: "closed" },
       data: { status: "open", closedAt: null, closedById: null, note: reason },
     });
+    if (before?.status !== "closed" || reopened.count !== 1) {
+      throw new CreditAdminError("creditsAdmin.errors.yearNotClosed", { year: input.year });
+    }
     await recordAudit(tx, {
       actorId: actor.id,
       action: "credit_year.reopened",
