@@ -1,7 +1,7 @@
 // HR's first screen: their scope, and this year's credit requirement by the units directly
 // below it — computed with the same status function as every other page.
 import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
-import { creditStatusesForYear } from "~/credits/ledger.server";
+import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
 import { db } from "~/utils/db.server";
 
 type HrHomeRow = { unit: { id: number; nameZh: string; nameEn: string }; headcount: number; met: number };
@@ -10,7 +10,7 @@ export async function loadHrHome(viewer: SessionUser, year: number) {
   const scope = viewer.scopeUnitId
     ? await db.unit.findUniqueOrThrow({ where: { id: viewer.scopeUnitId }, select: { id: true, path: true, nameZh: true, nameEn: true } })
     : await db.unit.findFirst({ where: { parentId: null }, orderBy: { id: "asc" }, select: { id: true, path: true, nameZh: true, nameEn: true } });
-  if (!scope) return { scope: null, total: 0, rows: [] as HrHomeRow[] };
+  if (!scope) return { scope: null, total: 0, rows: [] as HrHomeRow[], charts: null };
 
   const [children, people] = await Promise.all([
     db.unit.findMany({
@@ -29,5 +29,56 @@ export async function loadHrHome(viewer: SessionUser, year: number) {
     const met = members.filter((p) => statuses.get(p.id)?.met).length;
     return { unit: child, headcount: members.length, met };
   });
-  return { scope, total: people.length, rows };
+  const charts = await dashboardCharts(scope.path, year, children, people, statuses);
+  return { scope, total: people.length, rows, charts };
+}
+
+const DISTRIBUTION_BUCKETS = 8;
+const TREND_YEARS = 5;
+
+/**
+ * The dashboard's charts, from the same statuses as the table (no second computation):
+ * the distribution of counted points, a unit × competency coverage map (share of each unit's
+ * people with points in the competency), and points per year from the ledger summaries.
+ */
+async function dashboardCharts(
+  scopePath: string,
+  year: number,
+  children: { id: number; path: string; nameZh: string; nameEn: string }[],
+  people: { id: number; unit: { path: string } }[],
+  statuses: Map<number, YearCreditStatus>,
+) {
+  const required = Math.max(100, ...[...statuses.values()].map((s) => s.required));
+  // Buckets a quarter of the requirement wide, the last one open-ended.
+  const width = Math.ceil(required / 4);
+  const counts = new Array<number>(DISTRIBUTION_BUCKETS).fill(0);
+  for (const status of statuses.values()) counts[Math.min(DISTRIBUTION_BUCKETS - 1, Math.max(0, Math.floor(status.counted / width)))]++;
+  const distribution = counts.map((count, i) => ({ from: i * width, to: i === DISTRIBUTION_BUCKETS - 1 ? null : (i + 1) * width, count }));
+
+  const competencies = await db.competency.findMany({
+    where: { framework: { status: "active" } },
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+    select: { id: true, code: true, nameZh: true, nameEn: true },
+  });
+  const coverage = children.map((child) => {
+    const members = people.filter((p) => p.unit.path.startsWith(child.path));
+    const shares: Record<string, number | null> = {};
+    for (const c of competencies) {
+      const covered = members.filter((p) => (statuses.get(p.id)?.byCompetency[c.id] ?? 0) > 0).length;
+      shares[String(c.id)] = members.length ? covered / members.length : null;
+    }
+    return { unitId: child.id, shares };
+  });
+
+  // Net points per credit year of the people in scope, straight from the trigger-kept summaries.
+  const end = scopePath.slice(0, -1) + "0";
+  const trendRows = await db.$queryRaw<{ year: number | bigint; points: number | bigint | null }[]>`
+    SELECT s."creditYear" AS "year", SUM(s."amount") AS "points"
+    FROM "CreditSummary" s JOIN "Person" p ON p."id" = s."personId" JOIN "Unit" u ON u."id" = p."unitId"
+    WHERE s."creditYear" > ${year - TREND_YEARS} AND s."creditYear" <= ${year}
+      AND p."active" = ${true} AND u."path" >= ${scopePath} AND u."path" < ${end}
+    GROUP BY s."creditYear" ORDER BY s."creditYear"`;
+  const byYear = new Map(trendRows.map((r) => [Number(r.year), Number(r.points ?? 0)]));
+  const trend = Array.from({ length: TREND_YEARS }, (_, i) => year - TREND_YEARS + 1 + i).map((y) => ({ year: y, points: byYear.get(y) ?? 0 }));
+  return { distribution, competencies, coverage, trend };
 }

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { CoverageHeatmap, SeriesChart } from "~/components/charts/figure-charts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { loadHrHome } from "~/hr/hr-home.server";
 import { toolsFor } from "~/hr/tools";
@@ -15,8 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function HrHome() {
-  const { scope, total, rows, tools } = useLoaderData<typeof loader>();
-  const { t, locale, number } = useT();
+  const { scope, total, rows, tools, charts, year } = useLoaderData<typeof loader>();
+  const { t, locale, number, points } = useT();
+  const percent = (value: number) => number(value, { style: "percent", maximumFractionDigits: 0 });
   const name = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
   return (
     <>
@@ -68,6 +70,57 @@ export default function HrHome() {
           </table>
         </div>
       </section>
+      {charts ? (
+        <section className="card" aria-labelledby="charts-title">
+          <h2 id="charts-title">
+            {t("reports.charts.title")} · {year}
+          </h2>
+          <SeriesChart
+            id="completion"
+            title={t("reports.charts.completion")}
+            data={rows.map((row) => ({ key: String(row.unit.id), label: name(row.unit), value: row.headcount ? row.met / row.headcount : 0 }))}
+            labelHeader={t("home.hr.unit")}
+            valueHeader={t("home.hr.metShare")}
+            format={percent}
+          />
+          <SeriesChart
+            id="distribution"
+            title={t("reports.charts.distribution")}
+            data={charts.distribution.map((b) => ({
+              key: String(b.from),
+              label: b.to === null ? `≥ ${points(b.from)}` : `${points(b.from)}–${points(b.to)}`,
+              value: b.count,
+            }))}
+            labelHeader={t("reports.charts.bucket")}
+            valueHeader={t("reports.charts.people")}
+            format={(v) => number(v)}
+          />
+          <CoverageHeatmap
+            id="coverage"
+            title={t("reports.charts.heatmap")}
+            hint={t("reports.charts.heatmapHint")}
+            corner={t("home.hr.unit")}
+            format={percent}
+            data={{
+              rows: rows.map((row) => ({ key: String(row.unit.id), label: name(row.unit) })),
+              columns: charts.competencies.map((c) => ({ key: String(c.id), label: name(c) })),
+              values: Object.fromEntries(charts.coverage.map((c) => [String(c.unitId), c.shares])),
+            }}
+          />
+          <SeriesChart
+            id="trend"
+            kind="line"
+            title={t("reports.charts.trendYears")}
+            data={charts.trend.map((y) => ({ key: String(y.year), label: String(y.year), value: y.points / 100 }))}
+            labelHeader={t("reports.csv.year")}
+            valueHeader={t("reports.col.points")}
+            format={(v) => number(v, { maximumFractionDigits: 0 })}
+          />
+          <p>
+            <Link to="/hr/reports">{t("reports.title")}</Link> · <Link to={`/hr/reports?yearFrom=${year}&yearTo=${year}&groupBy=month&columns=points`}>{t("reports.charts.trendMonths")}</Link>
+          </p>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -20,6 +20,8 @@ import {
   type ReportScope,
 } from "~/reports/credit-report.server";
 import { writeReportCsv, writeReportXlsx } from "~/reports/export.server";
+import { loadHrHome } from "~/hr/hr-home.server";
+import type { SessionUser } from "~/auth/guards.server";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeOffering, type Catalogue } from "../support/enrolment-fixtures";
 import { ensurePostTypes, makeUnitTree } from "../support/factories";
@@ -351,5 +353,29 @@ describe("credit report exports", () => {
   it("refuses one sheet per group when the first grouping splits people's points", async () => {
     const def = ReportDefinitionSchema.parse({ yearFrom: "2025", yearTo: "2025", groupBy: ["month"] });
     await expect(writeReportXlsx(def, adminScope, new PassThrough(), { sheetPerGroup: true })).rejects.toBeInstanceOf(ReportError);
+  });
+});
+
+describe("HR dashboard charts", () => {
+  it("come from the same statuses and ledger as the reports", async () => {
+    const viewer = { id: 0, role: "hr", scopeUnitId: tree.district.id, scopeUnitPath: tree.district.path } as unknown as SessionUser;
+    const home = await loadHrHome(viewer, 2025);
+    const charts = home.charts!;
+    // Every active person of the district falls in exactly one bucket of the distribution.
+    expect(charts.distribution.reduce((sum, b) => sum + b.count, 0)).toBe(home.total);
+    expect(home.total).toBe(27);
+    // The trend's points per year equal the report's total for that year.
+    for (const point of charts.trend.filter((p) => YEARS.includes(p.year))) {
+      const report = await runCreditReport(ReportDefinitionSchema.parse({ yearFrom: String(point.year), yearTo: String(point.year), groupBy: ["unit"] }), {
+        unitPath: tree.district.path,
+      });
+      expect(point.points).toBe(report.totals.points);
+    }
+    // Coverage is a share of each street's people, computed per competency.
+    const street = charts.coverage.find((c) => c.unitId === tree.streets[0].id)!;
+    const values = Object.values(street.shares);
+    expect(values.length).toBeGreaterThanOrEqual(3);
+    for (const v of values) expect(v === null || (v >= 0 && v <= 1)).toBe(true);
+    expect(values.some((v) => v !== null && v > 0)).toBe(true);
   });
 });
