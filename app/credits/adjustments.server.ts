@@ -14,14 +14,13 @@
 // - Evidence is checked by its first bytes (PDF, JPEG, PNG), stored under
 //   DATA_DIR/evidence/ with a random name, written before the transaction (no file I/O while
 //   the single SQLite connection is held, ADR 003) and removed again if the transaction fails.
-import { randomBytes } from "node:crypto";
 import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { recordAudit } from "~/audit/audit.server";
 import { canAccessUnit, unitScopeWhere } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
 import { db, type DbTx } from "~/utils/db.server";
-import { env } from "~/utils/env.server";
+import { cleanFileName, randomName, storageDir } from "~/files/storage.server";
 import { awardCredits, policyForYear, splitByWeights } from "./ledger.server";
 import { CreditAdminError, isYearClosed } from "./years.server";
 
@@ -40,8 +39,9 @@ export function sniffEvidence(bytes: Uint8Array): EvidenceKind | null {
   return null;
 }
 
+/** DATA_DIR/evidence, through the shared storage helper (app/files/storage.server.ts). */
 export function evidenceDir() {
-  return path.join(env().dataDir, "evidence");
+  return storageDir("evidence");
 }
 
 /**
@@ -145,12 +145,12 @@ export async function requestAdjustment(actor: SessionUser, input: AdjustmentReq
     }
     const kind = sniffEvidence(input.evidence.bytes);
     if (!kind) throw new CreditAdminError("creditsAdmin.errors.evidenceType", {}, "evidence", 400);
-    const storedName = `${randomBytes(16).toString("hex")}.${kind.ext}`;
+    const storedName = `${randomName()}.${kind.ext}`;
     const dir = evidenceDir();
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, storedName);
     await writeFile(file, input.evidence.bytes, { flag: "wx", mode: 0o600 });
-    const name = path.basename(input.evidence.name.replace(/\\/g, "/")).slice(0, 200) || `evidence.${kind.ext}`;
+    const name = input.evidence.name.trim() ? cleanFileName(input.evidence.name) : `evidence.${kind.ext}`;
     evidence = { name, storedName, file };
   }
 

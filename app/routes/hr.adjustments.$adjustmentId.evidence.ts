@@ -2,13 +2,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/guards.server";
 import { evidenceFor } from "~/credits/adjustments.server";
+import { contentDisposition } from "~/files/storage.server";
 import { notFound } from "~/utils/http.server";
-
-/** RFC 6266 / 5987: an ASCII fallback plus the UTF-8 original (Chinese file names). */
-function contentDisposition(name: string) {
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
