@@ -292,4 +292,9 @@ test("the lead's marking desk and rubric page fit a phone", async ({ page }, tes
   await page.goto(`/trainer/camps/${facts.campId}/rubric`);
   await expect(page.getByTestId("page-title")).toBeVisible();
   await fitsPhone();
+  // The camp's page with the lead's marking rules, staff and closing forms.
+  await page.goto(`/trainer/camps/${facts.campId}`);
+  await expect(page.getByRole("region", { name: "评分规则" }).getByLabel("每个项目的评分人数")).toHaveValue("2");
+  await expect(page.getByRole("region", { name: "关闭训练营" })).toBeVisible();
+  await fitsPhone();
 });
