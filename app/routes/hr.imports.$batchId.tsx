@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ProgressBar } from "~/components/progress-bar";
+import { useAutoRefresh } from "~/components/use-auto-refresh";
 import { isMessageKey, useT, type MessageKey, type Translate } from "~/i18n/i18n";
 import { isImportError } from "~/imports/errors";
 import { loadBatch, previewBatch, startCommit } from "~/imports/imports.server";
@@ -65,18 +65,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
 }
 
-/** Reloads the page's data while the commit runs, when the tab is visible. */
-function useAutoRefresh(enabled: boolean) {
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!enabled) return;
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [enabled, revalidator]);
-}
-
 function message(t: Translate, key: string, params?: Record<string, string | number>) {
   return isMessageKey(key) ? t(key, params) : t("errors.invalid");
 }
@@ -87,7 +75,7 @@ export default function ImportBatchPage() {
   const navigation = useNavigation();
   const { t, dateTime, number } = useT();
   const committing = batch.status === "committing";
-  useAutoRefresh(committing);
+  useAutoRefresh(committing, REFRESH_MS);
   const kind = batch.kind as ImportKind;
   const fields = IMPORT_FIELDS[kind] ?? [];
   const label = (field: string) => t(fieldLabelKey(kind, field));

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect } from "react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireSessionStaff } from "~/attendance/access.server";
 import { loadSessionAttendance, markAttendance } from "~/attendance/attendance.server";
@@ -12,6 +11,7 @@ import { ATTENDANCE_STATUSES, formatCheckinCode, markFieldName, type AttendanceS
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
+import { useAutoRefresh } from "~/components/use-auto-refresh";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
@@ -97,18 +97,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw error;
   }
-}
-
-/** Reloads the page's data every `ms` while the tab is visible: the code and new check-ins. */
-function useAutoRefresh(enabled: boolean, ms: number) {
-  const revalidator = useRevalidator();
-  useEffect(() => {
-    if (!enabled) return;
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === "visible" && revalidator.state === "idle") revalidator.revalidate();
-    }, ms);
-    return () => window.clearInterval(timer);
-  }, [enabled, ms, revalidator]);
 }
 
 export default function TrainerSession() {
