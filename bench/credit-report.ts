@@ -33,6 +33,7 @@ async function worker(dialect: Dialect, resultFile: string) {
   const { Prisma } = await import("~/generated/sqlite/client");
   const { db, closeDb } = await import("~/utils/db.server");
   const { runCreditReport } = await import("~/reports/credit-report.server");
+  const { creditStatusesForYear } = await import("~/credits/ledger.server");
   const { ReportDefinitionSchema } = await import("~/reports/definition");
   const { writeFileSync } = await import("node:fs");
 
@@ -56,6 +57,10 @@ async function worker(dialect: Dialect, resultFile: string) {
       WHERE e."creditYear" = ${year} AND u."path" >= ${district.path} AND u."path" < ${end} AND p."active" = ${true}
       GROUP BY CASE WHEN u."kind" = 'area' THEN u."parentId" ELSE u."id" END, p."postTypeCode"`);
   const run = () => runCreditReport(definition, { unitPath: null });
+  // A second reference: the shared status computation alone for the same people, which the
+  // report cannot avoid (met / counted for every person-year) — the rest is the report's own cost.
+  const people = await db.person.findMany({ where: { active: true, unit: { path: { gte: district.path, lt: end } } }, select: { id: true } });
+  const statusesOnly = () => creditStatusesForYear(db, year, people.map((p) => p.id));
 
   // Warm both (statement caches, pages in memory), then alternate so drift hits both alike.
   const first = await run();
@@ -64,6 +69,8 @@ async function worker(dialect: Dialect, resultFile: string) {
   await raw();
   const reportMs: number[] = [];
   const rawMs: number[] = [];
+  const statusMs: number[] = [];
+  await statusesOnly();
   for (let i = 0; i < RUNS; i++) {
     let started = performance.now();
     await run();
@@ -71,6 +78,9 @@ async function worker(dialect: Dialect, resultFile: string) {
     started = performance.now();
     await raw();
     rawMs.push(performance.now() - started);
+    started = performance.now();
+    await statusesOnly();
+    statusMs.push(performance.now() - started);
   }
   const rawTotal = firstRaw.reduce((sum, row) => sum + Number(row.points), 0);
   const summary = {
@@ -82,6 +92,8 @@ async function worker(dialect: Dialect, resultFile: string) {
     report: { medianMs: round(median(reportMs)), p99Ms: round(percentile(reportMs, 99)), runs: reportMs.map((v) => round(v)) },
     raw: { medianMs: round(median(rawMs)), p99Ms: round(percentile(rawMs, 99)), runs: rawMs.map((v) => round(v)) },
     ratio: round(median(reportMs) / median(rawMs), 2),
+    statuses: { medianMs: round(median(statusMs)), runs: statusMs.map((v) => round(v)) },
+    ratioToStatuses: round(median(reportMs) / median(statusMs), 2),
   };
   writeFileSync(resultFile, JSON.stringify(summary));
   await closeDb();
