@@ -6,8 +6,10 @@
 // does not exist.
 import type { SessionUser } from "~/auth/guards.server";
 import { careerPage } from "~/career/career-page.server";
-import { translator, type Locale, type MessageKey, type Translate } from "~/i18n/i18n";
-import { loadTranscript, type TranscriptSource } from "~/learning/transcript.server";
+import { translator, type Locale, type MessageKey } from "~/i18n/i18n";
+import { loadTranscript } from "~/learning/transcript.server";
+import { transcriptSourceText } from "~/transcripts/source-text";
+import { writeCreditYears } from "~/transcripts/transcript-pdf.server";
 import { pdfStream, type PdfDocument, type PdfWriter } from "./document.server";
 
 export async function loadDossier(viewer: SessionUser, employeeNo: string) {
@@ -20,23 +22,6 @@ export async function loadDossier(viewer: SessionUser, employeeNo: string) {
 export type Dossier = NonNullable<Awaited<ReturnType<typeof loadDossier>>>;
 
 const localName = (locale: Locale, o: { nameZh: string; nameEn: string }) => (locale === "en" ? o.nameEn || o.nameZh : o.nameZh);
-
-/** The same wording as the learner's transcript page (learning.transcript.source.*). */
-export function sourceText(t: Translate, locale: Locale, source: TranscriptSource): string {
-  const title = (o: { titleZh: string; titleEn: string }) => (locale === "en" ? o.titleEn || o.titleZh : o.titleZh);
-  switch (source.kind) {
-    case "completion":
-      return t("learning.transcript.source.completion", { title: title(source.offering), code: source.offering.code });
-    case "camp":
-      return t("learning.transcript.source.camp", { title: title(source.offering), code: source.offering.code });
-    case "adjustment":
-      return t("learning.transcript.source.adjustment", { reason: source.reason });
-    case "import":
-      return t("learning.transcript.source.import", { note: source.note });
-    default:
-      return t("learning.transcript.source.other", { note: source.note });
-  }
-}
 
 export async function writeDossier(pdf: PdfWriter, data: Dossier) {
   const { t, locale } = pdf;
@@ -52,16 +37,7 @@ export async function writeDossier(pdf: PdfWriter, data: Dossier) {
   ]);
 
   pdf.heading(t("documents.dossier.credits"));
-  pdf.table(
-    [
-      { header: t("documents.transcript.col.year"), width: 1 },
-      { header: t("documents.transcript.col.earned"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.counted"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.required"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.result"), width: 1 },
-    ],
-    data.credits.map((c) => [String(c.year), pdf.points(c.earned), pdf.points(c.counted), pdf.points(c.required), c.met ? t("documents.transcript.met") : t("documents.transcript.notMet")]),
-  );
+  writeCreditYears(pdf, data.credits);
 
   pdf.heading(t("documents.dossier.competencies"));
   pdf.table(
@@ -106,7 +82,7 @@ export async function writeDossier(pdf: PdfWriter, data: Dossier) {
       ],
       year.entries.map((e) => [
         pdf.date(e.createdAt),
-        `#${e.id} ` + (e.reversesEntryId !== null ? t("documents.dossier.reversal", { id: e.reversesEntryId }) : "") + sourceText(t, locale, e.source),
+        `#${e.id} ` + (e.reversesEntryId !== null ? t("documents.dossier.reversal", { id: e.reversesEntryId }) : "") + transcriptSourceText(t, locale, e.source),
         t(`credits.category.${e.category}` as MessageKey),
         (e.amount > 0 ? "+" : "") + pdf.points(e.amount),
       ]),

@@ -4,9 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
 import { CreditStatusReasons } from "~/components/credit-status-reasons";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { useT, type Locale } from "~/i18n/i18n";
+import { useT } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
 import { loadTranscript } from "~/learning/transcript.server";
+import { transcriptSourceText } from "~/transcripts/source-text";
 
 export const meta: MetaFunction = () => [{ title: "学习档案 · 小巷学院 Lane Academy" }];
 
@@ -20,7 +21,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type Year = NonNullable<SerializeFrom<typeof loader>["transcript"]>["years"][number];
 type Entry = Year["entries"][number];
-const titleOf = (locale: Locale, o: { titleZh: string; titleEn: string }) => (locale === "en" ? o.titleEn || o.titleZh : o.titleZh);
 
 export default function TranscriptPage() {
   const { transcript, generatedAt } = useLoaderData<typeof loader>();
@@ -185,22 +185,7 @@ function EntryRow({ entry }: { entry: Entry }) {
 
 function SourceText({ entry }: { entry: Entry }) {
   const { t, locale } = useT();
-  const { source } = entry;
-  const text = (() => {
-    switch (source.kind) {
-      case "completion":
-        return t("learning.transcript.source.completion", { title: titleOf(locale, source.offering), code: source.offering.code });
-      case "camp":
-        return t("learning.transcript.source.camp", { title: titleOf(locale, source.offering), code: source.offering.code });
-      case "adjustment":
-        return t("learning.transcript.source.adjustment", { reason: source.reason });
-      case "import":
-        return t("learning.transcript.source.import", { note: source.note });
-      default:
-        return t("learning.transcript.source.other", { note: source.note });
-    }
-  })();
-  return <span className="transcript__source-text">{text}</span>;
+  return <span className="transcript__source-text">{transcriptSourceText(t, locale, entry.source)}</span>;
 }
 
 export function ErrorBoundary() {

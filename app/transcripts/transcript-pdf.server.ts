@@ -7,7 +7,7 @@ import { translator, type Locale } from "~/i18n/i18n";
 import { pdfStream, type PdfDocument, type PdfWriter } from "~/pdf/document.server";
 import { formatCode } from "./code";
 import type { IssuedTranscript } from "./issue.server";
-import type { TranscriptSnapshot } from "./snapshot";
+import type { TranscriptYear } from "./snapshot";
 
 /** The public page of a code, on this site (the origin the request came in on). */
 export function verificationUrl(origin: string, code: string): string {
@@ -19,15 +19,19 @@ export function qrPng(text: string): Promise<Buffer> {
   return QRCode.toBuffer(text, { type: "png", errorCorrectionLevel: "M", margin: 1, width: 240 });
 }
 
-export function transcriptYearRows(pdf: PdfWriter, snapshot: TranscriptSnapshot): string[][] {
+/** Year, earned, counted, required, met: the transcript's table, also the dossier's. */
+export function writeCreditYears(pdf: PdfWriter, years: TranscriptYear[]) {
   const { t } = pdf;
-  return snapshot.years.map((y) => [
-    String(y.year),
-    pdf.points(y.earned),
-    pdf.points(y.counted),
-    pdf.points(y.required),
-    y.met ? t("documents.transcript.met") : t("documents.transcript.notMet"),
-  ]);
+  pdf.table(
+    [
+      { header: t("documents.transcript.col.year"), width: 1 },
+      { header: t("documents.transcript.col.earned"), width: 1.2, align: "right" },
+      { header: t("documents.transcript.col.counted"), width: 1.2, align: "right" },
+      { header: t("documents.transcript.col.required"), width: 1.2, align: "right" },
+      { header: t("documents.transcript.col.result"), width: 1 },
+    ],
+    years.map((y) => [String(y.year), pdf.points(y.earned), pdf.points(y.counted), pdf.points(y.required), y.met ? t("documents.transcript.met") : t("documents.transcript.notMet")]),
+  );
 }
 
 export function writeTranscript(pdf: PdfWriter, issued: IssuedTranscript, url: string, qr: Buffer) {
@@ -40,16 +44,7 @@ export function writeTranscript(pdf: PdfWriter, issued: IssuedTranscript, url: s
     [t("documents.transcript.issuedAt"), pdf.dateTime(snapshot.issuedAt)],
   ]);
   pdf.heading(t("documents.transcript.perYear"));
-  pdf.table(
-    [
-      { header: t("documents.transcript.col.year"), width: 1 },
-      { header: t("documents.transcript.col.earned"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.counted"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.required"), width: 1.2, align: "right" },
-      { header: t("documents.transcript.col.result"), width: 1 },
-    ],
-    transcriptYearRows(pdf, snapshot),
-  );
+  writeCreditYears(pdf, snapshot.years);
   pdf.text(t("documents.transcript.pointsNote"), { muted: true, size: 8 });
   pdf.heading(t("documents.transcript.verifyHeading"));
   pdf.imageWithCaption(qr, 110, [
