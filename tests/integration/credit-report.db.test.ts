@@ -24,7 +24,8 @@ import { loadHrHome } from "~/hr/hr-home.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeOffering, type Catalogue } from "../support/enrolment-fixtures";
-import { ensurePostTypes, makeUnitTree } from "../support/factories";
+import { ensurePostTypes, makeUnitTree, makeUser } from "../support/factories";
+import { deleteSavedReport, listSavedReports, parseStoredDefinition, saveReport, setReportShared } from "~/reports/saved-reports.server";
 
 const YEARS = [2024, 2025, 2026];
 const POSTS = ["head", "supervisor", "staff"] as const;
@@ -377,5 +378,57 @@ describe("HR dashboard charts", () => {
     expect(values.length).toBeGreaterThanOrEqual(3);
     for (const v of values) expect(v === null || (v >= 0 && v <= 1)).toBe(true);
     expect(values.some((v) => v !== null && v > 0)).toBe(true);
+  });
+});
+
+describe("saved reports", () => {
+  const asViewer = (user: { id: number; role: string; scopeUnitId: number | null }, path: string | null) =>
+    ({ ...user, scopeUnitPath: path }) as unknown as SessionUser;
+
+  it("round-trip their definition, are shared with other HR officers and changed by their owner only, audited", async () => {
+    const owner = asViewer(await makeUser("hr", { scopeUnitId: tree.district.id }), tree.district.path);
+    const other = asViewer(await makeUser("hr", { scopeUnitId: tree.streets[0].id }), tree.streets[0].path);
+    const definition = ReportDefinitionSchema.parse({
+      yearFrom: "2024",
+      yearTo: "2026",
+      unitId: String(tree.streets[1].id),
+      postTypes: ["head", "staff"],
+      gradeMin: "4",
+      competencyId: String(catalogue.competencyIds[1]),
+      met: "unmet",
+      groupBy: ["year", "postType"],
+      columns: ["points", "headcount"],
+      sort: "points",
+      dir: "desc",
+    });
+    const { id } = await saveReport(owner, { name: "历年未达标", shared: false, definition });
+    const stored = await db.savedReport.findUniqueOrThrow({ where: { id } });
+    expect(parseStoredDefinition(stored.definition)).toEqual(definition);
+    expect((await listSavedReports(owner)).find((r) => r.id === id)).toMatchObject({ name: "历年未达标", mine: true, shared: false });
+    // Not shared yet: the other officer doesn't see it and cannot change it.
+    expect((await listSavedReports(other)).some((r) => r.id === id)).toBe(false);
+    expect(await setReportShared(other, id, true)).toBe(false);
+    expect(await setReportShared(owner, id, true)).toBe(true);
+    expect((await listSavedReports(other)).find((r) => r.id === id)).toMatchObject({ mine: false, shared: true });
+    expect(await deleteSavedReport(other, id)).toBe(false);
+    expect(await deleteSavedReport(owner, id)).toBe(true);
+    expect(await db.savedReport.count({ where: { id } })).toBe(0);
+    const audit = await db.auditEvent.findMany({ where: { entityType: "SavedReport", entityId: String(id) }, orderBy: { id: "asc" }, select: { action: true, actorId: true } });
+    expect(audit).toEqual([
+      { action: "report.save", actorId: owner.id },
+      { action: "report.share", actorId: owner.id },
+      { action: "report.delete", actorId: owner.id },
+    ]);
+  });
+
+  it("refuse bad definitions with translated messages", () => {
+    const bad = ReportDefinitionSchema.safeParse({ yearFrom: "2026", yearTo: "2024", gradeMin: "9", gradeMax: "3", groupBy: ["unit", "unit", "month"] });
+    expect(bad.success).toBe(false);
+    const messages = bad.error!.issues.map((i) => `${i.path.join(".")}:${i.message}`);
+    expect(messages).toEqual(expect.arrayContaining(["groupBy:reports.errors.groupBy"]));
+    const order = ReportDefinitionSchema.safeParse({ yearFrom: "2026", yearTo: "2024", gradeMin: "9", gradeMax: "3", groupBy: ["unit"] });
+    expect(order.error!.issues.map((i) => i.message)).toEqual(expect.arrayContaining(["reports.errors.yearOrder", "reports.errors.gradeOrder"]));
+    expect(ReportDefinitionSchema.safeParse({ yearFrom: "2010", yearTo: "2026", groupBy: ["unit"] }).error!.issues[0].message).toMatch(/^reports\.errors\.yearSpan/);
+    expect(ReportDefinitionSchema.safeParse({ yearFrom: "x", yearTo: "2026", groupBy: ["unit"] }).error!.issues[0].message).toBe("reports.errors.year");
   });
 });
