@@ -14,6 +14,7 @@ import { recordAudit } from "~/audit/audit.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { discardStaged, keepStaged, keptFileResponse, keptPath, removeKept, stagingUploadHandler, type StagedFile } from "~/files/storage.server";
 import { db, type DbTx } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { forbidden, notFound } from "~/utils/http.server";
 import { logger } from "~/utils/logger.server";
 import { requestContext } from "~/utils/request-context.server";
@@ -168,7 +169,8 @@ async function batchFor(actor: SessionUser, batchId: number) {
 }
 
 export async function loadBatch(actor: SessionUser, batchId: number) {
-  const batch = await batchFor(actor, batchId);
+  let batch = await batchFor(actor, batchId);
+  if (batch.status === "committing" && (await markInterrupted(batchId))) batch = await batchFor(actor, batchId);
   const creator = await db.user.findUnique({ where: { id: batch.createdById }, select: { displayName: true } });
   const { storedName: _stored, errorSummary, mapping, ...rest } = batch;
   return {
@@ -232,6 +234,22 @@ export async function previewBatch(actor: SessionUser, batchId: number, mapping:
 const running = new Map<number, Promise<void>>();
 export function commitInFlight(batchId: number): Promise<void> | undefined {
   return running.get(batchId);
+}
+
+/**
+ * A batch left "committing" by a process that stopped mid-commit (its transaction rolled back,
+ * so nothing was written) is marked failed. Only in SQLite mode, where the one app process is
+ * the only one that can be running it; with PostgreSQL another instance may be, so it stays.
+ */
+async function markInterrupted(batchId: number): Promise<boolean> {
+  if (env().database.dialect !== "sqlite" || running.has(batchId)) return false;
+  const current = await db.importBatch.findUnique({ where: { id: batchId }, select: { errorSummary: true } });
+  const summary: BatchSummary = { ...readSummary(current?.errorSummary ?? null), failure: { key: "imports.errors.interrupted" } };
+  const marked = await db.importBatch.updateMany({
+    where: { id: batchId, status: "committing" },
+    data: { status: "failed", errorSummary: JSON.stringify(summary) },
+  });
+  return marked.count === 1;
 }
 
 /**

@@ -386,3 +386,22 @@ describe("the routes", () => {
     expect((await settle(() => historyLoader(args(getRequest("/hr/imports", cookie))))).status).toBe(403);
   });
 });
+
+describe("a commit cut off by a stopped server", () => {
+  it("is marked failed on SQLite (one process: nobody else can be running it) and can be run again", async () => {
+    const batch = await dryRun(streetA, peopleCsv([`S1001,沈一,${areaA},staff,2,2020-03-01,本科,,`]));
+    // As a server that stopped mid-commit leaves it: claimed, no job running, nothing written.
+    await db.importBatch.update({ where: { id: batch.id }, data: { status: "committing" } });
+    const seen = await loadBatch(streetA.user, batch.id);
+    if (process.env.DATABASE_URL!.startsWith("postgres")) {
+      expect(seen.status).toBe("committing"); // another instance may be running it
+      return;
+    }
+    expect(seen.status).toBe("failed");
+    expect(seen.summary.failure?.key).toBe("imports.errors.interrupted");
+    expect(seen.summary.headers[0]).toBe("工号");
+    await previewBatch(streetA.user, batch.id, seen.mapping);
+    expect((await commit(streetA, batch.id)).status).toBe("committed");
+    expect(await db.person.count({ where: { employeeNo: "S1001" } })).toBe(1);
+  });
+});

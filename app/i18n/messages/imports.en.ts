@@ -137,5 +137,6 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   "imports.errors.previewFirst": "Do a dry run first",
   "imports.errors.fixErrorsFirst": "{count} rows still have problems; the batch cannot be committed",
   "imports.errors.changedSinceDryRun": "The data changed after the dry run and {count} rows now have problems: nothing was written; see the problems below and run the dry run again",
+  "imports.errors.interrupted": "The server stopped during the import and the transaction was rolled back, so nothing was written: run the dry run again and commit",
   "imports.errors.commitFailed": "Writing failed and the transaction was rolled back: nothing was written",
 };

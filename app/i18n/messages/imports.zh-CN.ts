@@ -136,5 +136,6 @@ export const importsZh = {
   "imports.errors.previewFirst": "请先试运行",
   "imports.errors.fixErrorsFirst": "还有 {count} 行存在问题，不能提交",
   "imports.errors.changedSinceDryRun": "试运行之后系统中的数据有变化，现在有 {count} 行存在问题：未写入任何数据，请查看下面的问题后重新试运行",
+  "imports.errors.interrupted": "导入过程中服务器停止，事务已回滚，未写入任何数据：可重新试运行后再提交",
   "imports.errors.commitFailed": "写入时出错，事务已回滚，未写入任何数据",
 } as const;
