@@ -84,7 +84,10 @@ function newestMtime(dir: string): number {
 export function ensureBuild() {
   const built = path.join(ROOT, "build", "index.js");
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(path.join(ROOT, "app"))) return;
-  const result = spawnSync("flock", ["/tmp/lane-e2e.lock", "npm", "run", "build", "--silent"], {
+  // Checked again inside the lock: a parallel test file may have just built it, and building
+  // again would rewrite build/ under a server that is starting from it.
+  const ifStale = 'test -f build/index.js && [ -z "$(find app -newer build/index.js -print -quit)" ] || npm run build --silent';
+  const result = spawnSync("flock", ["/tmp/lane-e2e.lock", "sh", "-c", ifStale], {
     cwd: ROOT,
     // A test runner's NODE_ENV=test would make a development build (jsxDEV), which the
     // production server cannot render.
