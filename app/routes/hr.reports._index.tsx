@@ -333,7 +333,7 @@ export default function ReportBuilder() {
                         {t(columnLabel(c))}
                       </th>
                     ))}
-                    <th scope="col">
+                    <th scope="col" className="report-drill-col">
                       <span className="visually-hidden">{t("reports.drill")}</span>
                     </th>
                   </tr>

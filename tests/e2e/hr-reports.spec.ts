@@ -7,9 +7,7 @@ import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { expect, test } from "@playwright/test";
-import { signIn } from "./helpers";
-
-test.use({ viewport: { width: 1280, height: 900 } });
+import { expectNoHorizontalScroll, signIn } from "./helpers";
 
 /** "1,234.5" or "1234.5" → centipoints. */
 const centipoints = (text: string) => Math.round(Number(text.replace(/[^\d.-]/g, "")) * 100);
@@ -17,6 +15,8 @@ const centipoints = (text: string) => Math.round(Number(text.replace(/[^\d.-]/g,
 test("HR builds a credit report, drills down to a ledger entry and exports XLSX and CSV", async ({ page }) => {
   test.setTimeout(90_000);
   await signIn(page, "hr");
+  // The dashboard's charts, each with its data table.
+  for (const id of ["completion", "distribution", "coverage", "trend"]) await expect(page.getByTestId(`chart-${id}`).locator("table")).toBeVisible();
   await page.getByRole("link", { name: "学分报表" }).first().click();
   await expect(page).toHaveURL(/\/hr\/reports/);
 
@@ -28,6 +28,7 @@ test("HR builds a credit report, drills down to a ledger entry and exports XLSX 
   await expect(page).toHaveURL(/groupBy=unit&groupBy=postType|groupBy=postType/);
   const table = page.getByTestId("report-table");
   await expect(table).toBeVisible();
+  await expectNoHorizontalScroll(page);
   const totalText = await page.getByTestId("total-points").innerText();
   const total = centipoints(totalText);
   expect(total).toBeGreaterThan(0);
