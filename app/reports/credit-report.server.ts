@@ -123,7 +123,7 @@ export type ReportPersonRow = {
 const CHUNK = 5000;
 /**
  * Smaller batches for exports: each batch's rows are built and written before the next is
- * loaded, so this bounds the export's memory (20,000 rows: peak RSS ~X MB, see docs/performance.md).
+ * loaded, so this bounds what the export holds (docs/performance.md: credit report and exports).
  */
 const EXPORT_CHUNK = 1000;
 
