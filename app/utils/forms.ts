@@ -46,7 +46,13 @@ export const fields = {
       .transform((v) => (v ? v : undefined)),
   choice: <T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: msg("errors.invalidChoice") }),
-  id: () => z.coerce.number({ error: msg("errors.invalidNumber") }).int(msg("errors.invalidNumber")).positive(msg("errors.invalidNumber")),
+  // Ids are 32-bit integers in the database: a larger one is "value out of range" (500) on PostgreSQL.
+  id: () =>
+    z.coerce
+      .number({ error: msg("errors.invalidNumber") })
+      .int(msg("errors.invalidNumber"))
+      .positive(msg("errors.invalidNumber"))
+      .max(2_147_483_647, msg("errors.invalidNumber")),
 };
 
 export type FieldErrors = Partial<Record<string, string>>;

@@ -125,6 +125,18 @@ const WRITES: Record<string, { intents: "any" | string[]; roles: Role[]; tables:
     tables: ["Team", "AuditEvent"],
     why: "a team is created with a free-text name only (the camp's lead and mentors)",
   },
+  "trainer.camps.$campId._index.tsx": {
+    roles: ["trainer"],
+    intents: ["close", "reopen"],
+    tables: ["Camp", "AuditEvent"],
+    why: "the lead closes and reopens the camp with a free-text reason only",
+  },
+  "trainer.camps.$campId.rubric.tsx": {
+    roles: ["trainer"],
+    intents: ["saveTemplate"],
+    tables: ["Rubric", "RubricCriterion", "RubricLevel", "AuditEvent"],
+    why: "the lead keeps the camp's rubric as a template with a free-text name only",
+  },
   "my.transcript[.pdf].ts": { roles: ["learner"], intents: "any", tables: ["TranscriptIssue", "AuditEvent"], why: "issuing one's own transcript is a button without fields" },
   "hr.people_.$employeeNo_.transcript[.pdf].ts": { roles: ["hrStreet", "hrDistrict", "admin"], intents: "any", tables: ["TranscriptIssue", "AuditEvent"], why: "issuing a person's transcript is a button without fields" },
 };
@@ -376,9 +388,11 @@ describe("fuzzed input", () => {
   // PostgreSQL refuses NUL in text ("invalid byte sequence for encoding UTF8: 0x00"), SQLite stores
   // it: a NUL that reaches a query is a 500 on one dialect and a stored control character on the
   // other. Random runs rarely put one in every place, so this sweep does, deterministically: each
-  // URL parameter, every query value and every form field (with each intent the route knows).
-  it("NUL in every URL parameter, query value and form field: never a 5xx, nothing written", async () => {
-    const NUL = "a\u0000b";
+  // URL parameter, every query value and every form field (with each intent the route knows); and
+  // the same with 2^31, past the range of an integer id.
+  it("NUL and 2^31 in every URL parameter, query value and form field: never a 5xx, nothing written", async () => {
+    // 2^31: one past the largest id PostgreSQL's integer columns hold ("value out of range": 500).
+    const VALUES = ["a\u0000b", "2147483648"];
     const failures: string[] = [];
     for (const file of FILES) {
       const mod = await routeModule(file);
@@ -387,18 +401,20 @@ describe("fuzzed input", () => {
       const real = Object.fromEntries(names.map((n) => [n, paramValues[n] ?? "1"]));
       const surface = surfaceOf(path.join(ROUTES_DIR, file), APP_DIR);
       const insiders = (await insidersOf(file, real)).filter((r) => r !== "anonymous");
-      const query = `?${new URLSearchParams(["q", "page", "cursor", "year", "status", "brief", "project", "code", ...surface.fields].map((n) => [n, NUL])).toString()}`;
       const attempts: { handler: "loader" | "action"; params: Record<string, string>; attempt: Attempt }[] = [];
-      const get = (params: Record<string, string>, q: string): Attempt => ({ method: "GET", url: fillPattern(pattern, params) + q, encoding: "urlencoded", body: [], headers: {} });
-      if (mod.loader) {
-        for (const n of names) attempts.push({ handler: "loader", params: { ...real, [n]: NUL }, attempt: get({ ...real, [n]: NUL }, "") });
-        attempts.push({ handler: "loader", params: real, attempt: get(real, query) });
-      }
-      if (mod.action) {
-        for (const n of names) attempts.push({ handler: "action", params: { ...real, [n]: NUL }, attempt: { ...get({ ...real, [n]: NUL }, ""), method: "POST" } });
-        for (const intent of [undefined, ...surface.choices]) {
-          const body: Body = [...(intent ? [["intent", intent] as [string, string]] : []), ...surface.fields.map((f) => [f, NUL] as [string, string])];
-          attempts.push({ handler: "action", params: real, attempt: { method: "POST", url: fillPattern(pattern, real), encoding: "urlencoded", body, headers: {} } });
+      for (const value of VALUES) {
+        const query = `?${new URLSearchParams(["q", "page", "cursor", "year", "status", "brief", "project", "code", ...surface.fields].map((n) => [n, value])).toString()}`;
+        const get = (params: Record<string, string>, q: string): Attempt => ({ method: "GET", url: fillPattern(pattern, params) + q, encoding: "urlencoded", body: [], headers: {} });
+        if (mod.loader) {
+          for (const n of names) attempts.push({ handler: "loader", params: { ...real, [n]: value }, attempt: get({ ...real, [n]: value }, "") });
+          attempts.push({ handler: "loader", params: real, attempt: get(real, query) });
+        }
+        if (mod.action) {
+          for (const n of names) attempts.push({ handler: "action", params: { ...real, [n]: value }, attempt: { ...get({ ...real, [n]: value }, ""), method: "POST" } });
+          for (const intent of [undefined, ...surface.choices]) {
+            const body: Body = [...(intent ? [["intent", intent] as [string, string]] : []), ...surface.fields.map((f) => [f, value] as [string, string])];
+            attempts.push({ handler: "action", params: real, attempt: { method: "POST", url: fillPattern(pattern, real), encoding: "urlencoded", body, headers: {} } });
+          }
         }
       }
       for (const role of insiders.length ? insiders : (["admin"] as Role[])) {
