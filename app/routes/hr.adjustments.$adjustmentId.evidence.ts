@@ -8,7 +8,8 @@ import { notFound } from "~/utils/http.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const id = Number(params.adjustmentId);
-  if (!Number.isInteger(id) || id <= 0) notFound();
+  // Ids are 32-bit in the database: a larger one is unknown, not PostgreSQL's "out of range" (500).
+  if (!Number.isInteger(id) || id <= 0 || id > 2_147_483_647) notFound();
   // Out of scope and missing look the same: 404.
   const file = await evidenceFor(user, id);
   if (!file) notFound();

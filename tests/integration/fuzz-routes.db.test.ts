@@ -429,7 +429,7 @@ describe("fuzzed input", () => {
             allowed.roles.includes(role) &&
             (allowed.intents === "any" || (intent !== undefined && allowed.intents.includes(intent))) &&
             changes.every((c) => allowed.tables.includes(c.split(" ")[0]));
-          if ("crash" in outcome) failures.push(`${describeAttempt(attempt, role)}: ${String((outcome.crash as Error)?.message ?? outcome.crash).split("\n")[0]}`);
+          if ("crash" in outcome) failures.push(`${describeAttempt(attempt, role)}: ${String((outcome.crash as Error)?.message ?? outcome.crash).replace(/\s+/g, " ").trim().slice(-200)}`);
           else if (outcome.status >= 500) failures.push(`${describeAttempt(attempt, role)}: ${outcome.status}`);
           else if (changes.length && !legit) failures.push(`${describeAttempt(attempt, role)}: wrote ${changes.join(", ")}`);
         }
