@@ -102,7 +102,12 @@ describe("npm run backup / npm run restore (SQLite)", () => {
 
     const manifest = JSON.parse(readFileSync(path.join(backupDir, "manifest.json"), "utf8"));
     expect(manifest.dialect).toBe("sqlite");
-    expect(manifest.migrations).toEqual(["0001_init", "0002_catalogue_indexes"]);
+    const migrationNames = readdirSync(path.join(root, "prisma", "migrations"), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name)
+      .sort();
+    expect(migrationNames.slice(0, 2)).toEqual(["0001_init", "0002_catalogue_indexes"]);
+    expect(manifest.migrations).toEqual(migrationNames);
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual([
       "lane.db",
       "attachments/camp-1/report.pdf",
