@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { ProgressBar } from "~/components/progress-bar";
@@ -10,15 +9,16 @@ import { isMessageKey, useT, type MessageKey, type Translate } from "~/i18n/i18n
 import { isImportError } from "~/imports/errors";
 import { loadBatch, previewBatch, startCommit } from "~/imports/imports.server";
 import { fieldLabelKey, IMPORT_FIELDS, isImportKind, type ColumnMapping, type ImportKind, type MappingProblem } from "~/imports/kinds";
+import { readFormData } from "~/utils/form-data.server";
+import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 
 const REFRESH_MS = 2000;
-const IdSchema = z.coerce.number().int().positive().max(2_147_483_647);
 
 type ActionData = { error?: { key: MessageKey; params?: Record<string, string | number> }; problems?: MappingProblem[] };
 
 function batchIdOf(params: { batchId?: string }) {
-  const parsed = IdSchema.safeParse(params.batchId);
+  const parsed = fields.id().safeParse(params.batchId);
   if (!parsed.success) notFound();
   return parsed.data;
 }
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const batchId = batchIdOf(params);
   // 404 for a batch outside the officer's units, before anything else is read.
   const batch = await loadBatch(user, batchId);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = form.get("intent");
   try {
     if (intent === "preview") {

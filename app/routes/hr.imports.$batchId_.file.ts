@@ -2,11 +2,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/auth/guards.server";
 import { originalFileResponse } from "~/imports/imports.server";
+import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const batchId = Number(params.batchId);
-  if (!Number.isSafeInteger(batchId) || batchId <= 0) notFound();
-  return originalFileResponse(user, batchId);
+  const batchId = fields.id().safeParse(params.batchId);
+  if (!batchId.success) notFound();
+  return originalFileResponse(user, batchId.data);
 }

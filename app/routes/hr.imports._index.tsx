@@ -18,6 +18,7 @@ import { useT, type MessageKey } from "~/i18n/i18n";
 import { isImportError } from "~/imports/errors";
 import { createBatch, discardStaged, importUploadHandler, listBatches } from "~/imports/imports.server";
 import { IMPORT_FILE_FIELD, IMPORT_KINDS, isImportKind, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from "~/imports/kinds";
+import { isUnreadableBody, unreadableBody } from "~/utils/form-data.server";
 import { forbidden } from "~/utils/http.server";
 
 const QuerySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined) });
@@ -55,6 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await discardStaged(staged);
     if (error instanceof MaxPartSizeExceededError) return refuse("imports.errors.tooLarge", 413, { mb: MB });
     if (isImportError(error)) return refuse(error.messageKey, error.status, error.params);
+    if (isUnreadableBody(error)) throw unreadableBody();
     throw error;
   }
   const kind = form.get("kind");
