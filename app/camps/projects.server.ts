@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { recordAudit } from "~/audit/audit.server";
-import { inTransaction, isUniqueViolation } from "~/enrolment/transaction.server";
+import { inTransaction, isUniqueViolation, TransactionBusyError } from "~/db/transaction.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { attachmentsDir, checkStaged, discardStaged, keepFile, removeKept, type StagedFile } from "./attachments.server";
 import { currentTeam, findParticipantCamp } from "./camps.server";
@@ -138,7 +138,8 @@ export async function submitProjectVersion(input: SubmitInput) {
     return result;
   } catch (error) {
     await removeKept(kept);
-    if (isUniqueViolation(error)) throw new CampError(CAMP_ERRORS.busy);
+    // Two teammates submitting at the same moment: the loser is told to try again, not a 500.
+    if (isUniqueViolation(error) || error instanceof TransactionBusyError) throw new CampError(CAMP_ERRORS.busy);
     throw error;
   } finally {
     await discardStaged(input.files);
