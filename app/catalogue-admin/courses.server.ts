@@ -11,7 +11,7 @@ import { recordAudit } from "~/audit/audit.server";
 import { containsText } from "~/catalogue/catalogue.server";
 import { db, type DbTx } from "~/utils/db.server";
 import type { CourseFields, CourseListStatus, CourseModeValue, CreateCourseInput, UpdateCourseInput } from "./course-form";
-import { isUniqueViolation } from "./db-errors.server";
+import { isUniqueViolation } from "~/db/errors.server";
 import { CatalogueAdminError } from "./errors";
 import { diffCourseSnapshots, readCourseSnapshot, type CourseChange, type CourseSnapshot } from "./history";
 import { findPrerequisiteCycle } from "./remap";

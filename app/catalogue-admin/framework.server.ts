@@ -25,7 +25,7 @@
 import { recordAudit } from "~/audit/audit.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { activeFramework, CATALOGUE_TX_OPTIONS, courseSnapshot } from "./courses.server";
-import { isUniqueViolation } from "./db-errors.server";
+import { isUniqueViolation } from "~/db/errors.server";
 import { CatalogueAdminError } from "./errors";
 import { planRemap, type CourseWeightRow, type RemapPlan } from "./remap";
 

@@ -6,7 +6,7 @@
 import { recordAudit } from "~/audit/audit.server";
 import { db } from "~/utils/db.server";
 import { CATALOGUE_TX_OPTIONS } from "./courses.server";
-import { isForeignKeyViolation, isUniqueViolation } from "./db-errors.server";
+import { isForeignKeyViolation, isUniqueViolation } from "~/db/errors.server";
 import { CatalogueAdminError } from "./errors";
 
 export type LevelText = { nameZh: string; nameEn: string; descriptionZh: string; descriptionEn: string };

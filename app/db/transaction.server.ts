@@ -6,6 +6,7 @@
 // second attempt that reads the new state, instead of a 500. On SQLite every transaction
 // queues for the one connection (ADR 003), so conflicts are rare; the wrapper costs nothing.
 import { db, type DbTx } from "~/utils/db.server";
+import { isUniqueViolation, isWriteConflict } from "./errors.server";
 
 /**
  * Waiting to start is normal under load (SQLite: the one connection; PostgreSQL: a pool
@@ -34,30 +35,7 @@ export class TransactionBusyError extends Error {
   }
 }
 
-const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
-
-/** Finds a SQLSTATE or Prisma code anywhere in the error's cause chain (adapters nest them). */
-function errorCodes(error: unknown, depth = 0, found: string[] = []): string[] {
-  if (!error || typeof error !== "object" || depth > 4) return found;
-  const e = error as Record<string, unknown>;
-  for (const field of ["code", "originalCode"]) {
-    if (typeof e[field] === "string") found.push(e[field] as string);
-  }
-  if (e.kind === "TransactionWriteConflict") found.push("P2034");
-  errorCodes(e.cause, depth + 1, found);
-  const meta = e.meta as Record<string, unknown> | undefined;
-  if (meta) errorCodes(meta.driverAdapterError, depth + 1, found);
-  return found;
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return errorCodes(error).includes("P2002");
-}
-
-/** Serialization failure, deadlock, or Prisma's write conflict: the attempt lost a race. */
-export function isWriteConflict(error: unknown): boolean {
-  return errorCodes(error).some((code) => code === "P2034" || RETRYABLE_SQLSTATES.has(code));
-}
+export { isUniqueViolation, isWriteConflict } from "./errors.server";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
