@@ -8,6 +8,7 @@
 // word, so a double-submitted "create" makes one course) and never changes after creation:
 // the catalogue's URLs, the API and people's bookmarks use it.
 import { recordAudit } from "~/audit/audit.server";
+import { CAMP_MODE, campsOfCourse } from "~/camps/camp-setup.server";
 import { containsText } from "~/catalogue/catalogue.server";
 import { db, type DbTx } from "~/utils/db.server";
 import type { CourseFields, CourseListStatus, CourseModeValue, CreateCourseInput, UpdateCourseInput } from "./course-form";
@@ -334,6 +335,11 @@ export async function updateCourse(actorId: number, courseId: number, input: Upd
     };
     const changes = diffCourseSnapshots(before, next);
     if (changes.length === 0) return { changed: false, version: before.version };
+    // A course whose classes run camps keeps the camp mode (app/camps/camp-setup.server.ts).
+    if (before.mode === CAMP_MODE && input.mode !== CAMP_MODE) {
+      const count = await campsOfCourse(tx, courseId);
+      if (count > 0) throw new CatalogueAdminError("campSetup.errors.courseModeLocked", "mode", { count });
+    }
 
     const { count } = await tx.course.updateMany({
       where: { id: courseId, version: input.version },

@@ -11,6 +11,7 @@
 // transaction, with the changed fields before and after.
 import { recordAudit } from "~/audit/audit.server";
 import { canAccessUnit, unitScopeWhere, type SessionUser } from "~/auth/guards.server";
+import { campForMovedClass, campForNewClass, checkCourseChange } from "~/camps/camp-setup.server";
 import { containsText } from "~/catalogue/catalogue.server";
 import { promoteWaiting, type Promotion } from "~/enrolment/enrolment.server";
 import { ConcurrentChange, inTransaction } from "~/enrolment/transaction.server";
@@ -259,11 +260,12 @@ export async function nextClassCode(tx: DbTx, courseCode: string, year: number):
 /**
  * Creates a class (draft or published) hosted inside the actor's scope. Audited
  * ("offering.created"). A concurrent creation that takes the same generated code makes
- * this attempt retry with the next number.
+ * this attempt retry with the next number. A class of a camp course with a trainer gets its
+ * camp in the same transaction, the trainer leading it (camps/camp-setup.server.ts).
  *
  * Throws ClassError: hostUnitOutOfScope, courseNotFound, trainerInvalid, codeTaken, statusInvalid.
  */
-export async function createClass(actor: ClassActor, input: ClassInput): Promise<{ id: number; code: string }> {
+export async function createClass(actor: ClassActor, input: ClassInput): Promise<{ id: number; code: string; campId: number | null }> {
   if (input.status === "cancelled") throw new ClassError(CLASS_ERRORS.statusInvalid, {}, "status");
   return inTransaction(async (tx) => {
     await assertHostUnit(tx, actor, input.hostUnitId);
@@ -281,7 +283,8 @@ export async function createClass(actor: ClassActor, input: ClassInput): Promise
       after: snapshot({ ...input, code }),
       reason: input.reason?.trim() || null,
     });
-    return offering;
+    const campId = await campForNewClass(tx, actor.id, { offeringId: offering.id, courseId: input.courseId, trainerId: input.trainerId });
+    return { ...offering, campId };
   });
 }
 
@@ -342,12 +345,14 @@ export type UpdateResult = {
  * - cancelling needs a reason when people are enrolled, waiting or pending; they are
  *   notified (classes.notify.cancelled); their enrolment rows are kept as they are, so HR can
  *   still move them to another class of the course, and nothing is deleted;
- * - the class's dates must still contain every session.
+ * - the class's dates must still contain every session;
+ * - a class with a camp may only move to another camp course (camps/camp-setup.server.ts).
  * Audited as "offering.updated" or "offering.cancelled" with the changed fields.
  *
  * Throws ClassError: notFound, notEditable, hostUnitOutOfScope, courseNotFound,
  * courseLocked, trainerInvalid, codeTaken, capacityBelowTaken {taken},
- * unpublishWithEnrolments, cancelReasonRequired, sessionsOutsideClass {count}.
+ * unpublishWithEnrolments, cancelReasonRequired, sessionsOutsideClass {count};
+ * CampSetupError courseHasCamp, leadInvalid.
  */
 export async function updateClass(actor: ClassActor, offeringId: number, input: ClassInput): Promise<UpdateResult> {
   return inTransaction(async (tx) => {
@@ -366,9 +371,12 @@ export async function updateClass(actor: ClassActor, offeringId: number, input: 
     if (changed.has("hostUnitId")) await assertHostUnit(tx, actor, input.hostUnitId);
     if (changed.has("trainerId")) await assertTrainer(tx, input.trainerId);
     if (changed.has("code")) await assertCodeFree(tx, code, current.id);
+    let needsCamp = false;
     if (changed.has("courseId")) {
       await assertCourse(tx, input.courseId);
       if ((await tx.enrolment.count({ where: { offeringId } })) > 0) throw new ClassError(CLASS_ERRORS.courseLocked, {}, "courseId");
+      // A class with a camp keeps a camp course; one moved onto a camp course gets its camp.
+      ({ needsCamp } = await checkCourseChange(tx, { offeringId, courseId: input.courseId }));
     }
     if (input.capacity < current.seatsTaken) {
       throw new ClassError(CLASS_ERRORS.capacityBelowTaken, { taken: current.seatsTaken, capacity: input.capacity }, "capacity");
@@ -402,6 +410,8 @@ export async function updateClass(actor: ClassActor, offeringId: number, input: 
       data: { ...snapshotData(input), code, status: input.status },
     });
     if (count === 0) throw new ConcurrentChange(`offering ${offeringId} changed while it was edited`);
+
+    if (needsCamp && input.status !== "cancelled") await campForMovedClass(tx, actor.id, { offeringId, trainerId: input.trainerId });
 
     const seatsFreed = input.capacity > current.capacity || (current.status !== "published" && input.status === "published");
     const promoted = seatsFreed ? await promoteWaiting(tx, offeringId) : [];

@@ -21,7 +21,8 @@ import { creditsAdminZh } from "./messages/credits-admin.zh-CN";
 import { apiZh } from "./messages/api.zh-CN";
 import { documentsZh } from "./messages/documents.zh-CN";
 import { reportsZh } from "./messages/reports.zh-CN";
+import { campSetupZh } from "./messages/camp-setup.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...importsZh, ...apiZh, ...documentsZh, ...reportsZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...importsZh, ...apiZh, ...documentsZh, ...reportsZh, ...campSetupZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

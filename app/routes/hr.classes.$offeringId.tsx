@@ -3,6 +3,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
+import { campSetupRefusal, changeCampLead, loadCampPanel, setUpCamp } from "~/camps/camp-setup.server";
 import { fieldErrorGetter, type ClassActionData } from "~/classes/action-data";
 import { refusal } from "~/classes/action-errors.server";
 import { Alerts } from "~/classes/alerts";
@@ -36,6 +37,8 @@ const ActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("move"), enrolmentId: fields.id(), toOfferingId: fields.id(), reason }),
     z.object({ intent: z.literal("withdraw"), enrolmentId: fields.id(), reason }),
     z.object({ intent: z.literal("complete") }),
+    z.object({ intent: z.literal("camp-setup"), leadUserId: fields.id(), reason: fields.optionalText(500) }),
+    z.object({ intent: z.literal("camp-lead"), leadUserId: fields.id(), reason }),
   ],
   { error: msg("errors.badRequest") },
 );
@@ -45,6 +48,9 @@ function targetOf(form: FormData): number | undefined {
   const raw = Number(form.get("sessionId") ?? form.get("enrolmentId"));
   return Number.isInteger(raw) && raw > 0 ? raw : undefined;
 }
+
+/** Forms that appear once on the page (no session or enrolment they are about). */
+const ONE_FORM_INTENTS = ["save", "add-session", "enrol", "camp-setup", "camp-lead"];
 
 function offeringIdOf(params: { offeringId?: string }): number {
   const id = fields.id().safeParse(params.offeringId);
@@ -58,9 +64,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Outside the officer's scope reads as not found: nothing about the class is revealed.
   if (!data) notFound();
   const { offering } = data;
-  const choices = await classFormChoices(user, offering);
+  const [choices, camp] = await Promise.all([classFormChoices(user, offering), loadCampPanel(user, offering.id)]);
   const created = new URL(request.url).searchParams.get("created") === "1";
-  return json({ ...data, choices, created }, { headers: { "Cache-Control": "no-store" } });
+  return json({ ...data, choices, camp, created }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -70,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { locale, t } = await getTranslator(request, user.locale);
   const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
-  const target = intent === "save" || intent === "add-session" || intent === "enrol" ? undefined : targetOf(form);
+  const target = ONE_FORM_INTENTS.includes(intent) ? undefined : targetOf(form);
   const base = { intent, target };
   const parsed = parseForm(form, ActionSchema);
   if (!parsed.ok) {
@@ -123,9 +129,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const result = await completeOffering({ offeringId, actorId: user.id });
         return done(t("classes.complete.done", { completed: result.completed, notCompleted: result.notCompleted }));
       }
+      case "camp-setup": {
+        const result = await setUpCamp(user, offeringId, input);
+        return done(t("campSetup.setup.done", { name: result.leadName }));
+      }
+      case "camp-lead": {
+        const result = await changeCampLead(user, offeringId, input);
+        return done(
+          result.formerNames.length > 0
+            ? t("campSetup.change.done", { name: result.leadName, former: result.formerNames.join("、") })
+            : t("campSetup.change.doneFirst", { name: result.leadName }),
+        );
+      }
     }
   } catch (error) {
-    return refusal(error, locale, base);
+    return campSetupRefusal(error, locale, base) ?? refusal(error, locale, base);
   }
 }
 
@@ -136,7 +154,7 @@ const SESSION_INTENTS = ["add-session", "edit-session", "remove-session"];
 const ROSTER_INTENTS = ["enrol", "move", "withdraw"];
 
 export default function HrClass() {
-  const { offering, roster, moveTargets, canComplete, choices, created } = useLoaderData<typeof loader>();
+  const { offering, roster, moveTargets, canComplete, choices, camp, created } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ClassActionData | undefined;
   const { t, locale } = useT();
   const name = (n: { nameZh: string; nameEn: string }) => (locale === "en" ? n.nameEn : n.nameZh);
@@ -225,6 +243,8 @@ export default function HrClass() {
           </details>
         ) : null}
       </section>
+
+      {camp ? <CampPanel panel={camp} actionData={actionData} /> : null}
 
       <section className="card" aria-labelledby="sessions-title">
         <h2 id="sessions-title">
@@ -343,6 +363,142 @@ export default function HrClass() {
   );
 }
 
+
+const CAMP_INTENTS = ["camp-setup", "camp-lead"];
+
+/**
+ * The camp of a camp-course class: its lead mentor and figures, changing the lead (with a
+ * reason), or setting the camp up when the class has none (app/camps/camp-setup.server.ts).
+ */
+function CampPanel({ panel, actionData }: { panel: NonNullable<Data["camp"]>; actionData: ClassActionData | undefined }) {
+  const { t } = useT();
+  const intent = actionData?.intent;
+  const failed = (form: string) => intent === form && Boolean(actionData?.fieldErrors || actionData?.fieldText || actionData?.formError);
+  const camp = panel.camp;
+  const { defaults } = panel;
+  return (
+    <section className="card" aria-labelledby="camp-title" data-testid="camp-panel">
+      <h2 id="camp-title">{t("campSetup.title")}</h2>
+      <Alerts data={actionData} notice={Boolean(intent && CAMP_INTENTS.includes(intent))} error={Boolean(intent && CAMP_INTENTS.includes(intent))} />
+      {camp ? (
+        <>
+          <dl className="class-facts hr-class-facts">
+            <div>
+              <dt>{t("campSetup.lead")}</dt>
+              <dd data-testid="camp-lead">
+                {camp.lead ? camp.lead.displayName : t("campSetup.noLead")}
+                {camp.lead?.disabled ? ` ${t("campSetup.leadDisabled")}` : ""}
+              </dd>
+            </div>
+            <div>
+              <dt>{t("campSetup.nights")}</dt>
+              <dd>{t("campSetup.nightsValue", { days: camp.nights + 1, nights: camp.nights })}</dd>
+            </div>
+            <div>
+              <dt>{t("campSetup.status")}</dt>
+              <dd>{t(`camps.status.${camp.status}` as MessageKey)}</dd>
+            </div>
+            <div>
+              <dt>{t("campSetup.teams")}</dt>
+              <dd>{t("campSetup.teamsValue", { count: camp.teams })}</dd>
+            </div>
+            <div>
+              <dt>{t("campSetup.staff")}</dt>
+              <dd>{t("campSetup.staffValue", { mentors: camp.mentors, judges: camp.judges })}</dd>
+            </div>
+            <div>
+              <dt>{t("campSetup.staffPage")}</dt>
+              <dd>
+                {/* Only the camp's staff may open it; others see where it is, to pass it on. */}
+                {camp.viewerIsStaff ? <Link to={`/trainer/camps/${camp.id}`}>{t("campSetup.open")}</Link> : <code>/trainer/camps/{camp.id}</code>}
+              </dd>
+            </div>
+          </dl>
+          {camp.lead && panel.classTrainerId !== null && camp.lead.id !== panel.classTrainerId ? (
+            <p className="muted small">{t("campSetup.leadDiffers")}</p>
+          ) : null}
+          <details className="class-edit" open={failed("camp-lead")}>
+            <summary>{t("campSetup.change.title")}</summary>
+            <LeadForm
+              intent="camp-lead"
+              trainers={panel.trainers.filter((tr) => tr.id !== camp.lead?.id)}
+              defaultLead=""
+              reasonLabel={t("campSetup.change.reason")}
+              reasonRequired
+              hint={t("campSetup.change.hint")}
+              submitLabel={t("campSetup.change.submit")}
+              actionData={actionData}
+            />
+          </details>
+        </>
+      ) : (
+        <>
+          <p className="alert alert--warning">{t("campSetup.setup.missing")}</p>
+          {panel.canSetUp ? (
+            <LeadForm
+              intent="camp-setup"
+              trainers={panel.trainers}
+              defaultLead={panel.classTrainerId ?? ""}
+              reasonLabel={t("campSetup.setup.reason")}
+              reasonRequired={false}
+              hint={t("campSetup.setup.defaults", {
+                nights: defaults.nights,
+                passMark: defaults.passMark / 100,
+                markers: defaults.markersPerProject,
+                threshold: defaults.moderationThresholdPct,
+              })}
+              submitLabel={t("campSetup.setup.submit")}
+              actionData={actionData}
+            />
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+function LeadForm({
+  intent,
+  trainers,
+  defaultLead,
+  reasonLabel,
+  reasonRequired,
+  hint,
+  submitLabel,
+  actionData,
+}: {
+  intent: string;
+  trainers: { id: number; displayName: string; username: string }[];
+  defaultLead: number | "";
+  reasonLabel: string;
+  reasonRequired: boolean;
+  hint: string;
+  submitLabel: string;
+  actionData: ClassActionData | undefined;
+}) {
+  const { t } = useT();
+  const errorFor = fieldErrorGetter(t, actionData, intent);
+  if (trainers.length === 0) return <p className="muted small">{t("campSetup.noTrainers")}</p>;
+  return (
+    <Form method="post" preventScrollReset className="stack" noValidate key={intent === actionData?.intent ? actionData?.notice : undefined}>
+      <input type="hidden" name="intent" value={intent} />
+      <p className="muted small">{hint}</p>
+      <SelectField name="leadUserId" label={intent === "camp-lead" ? t("campSetup.change.newLead") : t("campSetup.setup.lead")} required
+        defaultValue={defaultLead} error={errorFor("leadUserId")}>
+        <option value="">{t("classes.field.choose")}</option>
+        {trainers.map((tr) => (
+          <option key={tr.id} value={tr.id}>
+            {tr.displayName} ({tr.username})
+          </option>
+        ))}
+      </SelectField>
+      <TextField name="reason" label={reasonLabel} required={reasonRequired} maxLength={500} error={errorFor("reason")} />
+      <button type="submit" className="button button--primary">
+        {submitLabel}
+      </button>
+    </Form>
+  );
+}
 
 type RosterContext = { actionData: ClassActionData | undefined; moveTargets: Data["moveTargets"]; running: boolean };
 

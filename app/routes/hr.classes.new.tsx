@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
+import { campSetupRefusal } from "~/camps/camp-setup.server";
 import { fieldErrorGetter, type ClassActionData } from "~/classes/action-data";
 import { refusal } from "~/classes/action-errors.server";
 import { ClassForm } from "~/classes/class-form";
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const created = await createClass(user, parsed.data);
     return redirect(`/hr/classes/${created.id}?created=1`);
   } catch (error) {
-    return refusal(error, locale, {});
+    return campSetupRefusal(error, locale, {}) ?? refusal(error, locale, {});
   }
 }
 
@@ -51,6 +52,7 @@ export default function NewClass() {
         </p>
       ) : null}
       {choices.units.length === 0 ? <p className="alert alert--warning">{t("classes.noUnits")}</p> : null}
+      <p className="muted small">{t("campSetup.newClassNote")}</p>
       <section className="card">
         <ClassForm
           defaults={{
