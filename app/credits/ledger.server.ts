@@ -8,7 +8,7 @@ import { Prisma } from "~/generated/sqlite/client";
 import { dialect, type DbTx } from "~/utils/db.server";
 import { DEFAULT_POLICY_RULES, parsePolicyRules, type CreditPolicyRules } from "./policy";
 import { openCreditYearFrom } from "./years.server";
-import { CREDIT_CATEGORIES, computeCreditStatus, isCreditCategory, type CreditCategory, type CreditStatus, type CreditTotals } from "./status";
+import { computeCreditStatus, isCreditCategory, type CreditCategory, type CreditStatus, type CreditTotals } from "./status";
 
 export type LedgerErrorCode =
   | "ledger.errors.invalidAmount"
@@ -387,7 +387,7 @@ export async function reverseEntry(
 // ---------------------------------------------------------------- reading
 
 function emptyCategories(): Record<CreditCategory, number> {
-  return Object.fromEntries(CREDIT_CATEGORIES.map((category) => [category, 0])) as Record<CreditCategory, number>;
+  return { in_person: 0, online: 0, camp: 0, external: 0, adjustment: 0 } satisfies Record<CreditCategory, number>;
 }
 
 /**
@@ -456,47 +456,52 @@ export async function creditStatusForYear(client: DbTx, personId: number, year: 
 /**
  * Totals for many people in one year (for reports and exports; feed each into
  * computeCreditStatus), read from the kept summaries: one indexed query per summary table,
- * whatever the number of people (see summaryRows). People without entries are present with zeros.
+ * whatever the number of people (see forEachSummaryRow). People without entries are present with
+ * zeros. `competencies: false` skips the competency summary (byCompetency stays empty): enough
+ * for the surplus a year carries forward, which depends on the categories only.
  */
 export async function yearTotalsForPeople(
   client: DbTx,
   year: number,
   personIds: number[],
+  options: { competencies?: boolean } = {},
 ): Promise<Map<number, CreditTotals & { byCategory: Record<CreditCategory, number> }>> {
   const result = new Map<number, { byCategory: Record<CreditCategory, number>; byCompetency: Record<number, number> }>();
   for (const id of personIds) result.set(id, { byCategory: emptyCategories(), byCompetency: {} });
   if (personIds.length === 0) return result;
-  const [categories, competencies] = await Promise.all([
-    summaryRows(client, "CreditSummary", "category", year, personIds),
-    summaryRows(client, "CreditCompetencySummary", "competencyId", year, personIds),
+  await Promise.all([
+    forEachSummaryRow(client, "CreditSummary", "category", year, personIds, (personId, category, amount) => {
+      const totals = result.get(personId);
+      if (totals && isCreditCategory(category)) totals.byCategory[category] += amount;
+    }),
+    options.competencies === false
+      ? null
+      : forEachSummaryRow(client, "CreditCompetencySummary", "competencyId", year, personIds, (personId, competencyId, amount) => {
+          const totals = result.get(personId);
+          if (totals) totals.byCompetency[Number(competencyId)] = amount;
+        }),
   ]);
-  for (const [personId, category, amount] of categories) {
-    const totals = result.get(personId);
-    if (totals && isCreditCategory(category)) totals.byCategory[category] += amount;
-  }
-  for (const [personId, competencyId, amount] of competencies) {
-    const totals = result.get(personId);
-    if (totals) totals.byCompetency[Number(competencyId)] = amount;
-  }
   return result;
 }
 
 /**
- * One year's summary rows of these people as [personId, key, amount], in ONE statement
- * whatever their number: the ids travel as one parameter (a JSON array for SQLite's
+ * One year's summary rows of these people, handed to `visit(personId, key, amount)`, from ONE
+ * statement whatever their number: the ids travel as one parameter (a JSON array for SQLite's
  * json_each, an int[] literal for PostgreSQL), not one parameter each (bound-parameter limits),
  * and the rows come back concatenated into one string. Why: Prisma's raw-query cost is per
  * row and value — for 20,000 people (≈ 200,000 competency rows) on the bench data, 1.4 s as
- * rows against 0.26 s as one string. Keys are categories (validated on write: no ',' or ':')
- * and competency ids.
+ * rows against 0.26 s as one string. The string is scanned in place (no split into 200,000
+ * pieces and tuples: that garbage was a quarter of a district report's time). Keys are
+ * categories (validated on write: no ',' or ':') and competency ids.
  */
-async function summaryRows(
+async function forEachSummaryRow(
   client: DbTx,
   table: "CreditSummary" | "CreditCompetencySummary",
   keyColumn: "category" | "competencyId",
   year: number,
   personIds: number[],
-): Promise<[number, string, number][]> {
+  visit: (personId: number, key: string, amount: number) => void,
+): Promise<void> {
   const ids = [...new Set(personIds.map((id) => Math.trunc(id)))];
   const from = Prisma.raw(`"${table}"`);
   const [row] =
@@ -507,12 +512,41 @@ async function summaryRows(
       : await client.$queryRaw<{ v: string | null }[]>`
           SELECT group_concat("personId" || ':' || "amount" || ':' || ${Prisma.raw(`"${keyColumn}"`)}, ',') AS "v"
           FROM ${from} WHERE "creditYear" = ${year} AND "personId" IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
-  if (!row?.v) return [];
-  return row.v.split(",").map((item) => {
-    const first = item.indexOf(":");
-    const second = item.indexOf(":", first + 1);
-    return [Number(item.slice(0, first)), item.slice(second + 1), Number(item.slice(first + 1, second))];
-  });
+  const text = row?.v;
+  if (!text) return;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf(",", start);
+    if (end === -1) end = text.length;
+    const first = text.indexOf(":", start);
+    const second = text.indexOf(":", first + 1);
+    visit(Number(text.slice(start, first)), text.slice(second + 1, end), Number(text.slice(first + 1, second)));
+    start = end + 1;
+  }
+}
+
+/**
+ * Each person's year totals with the surplus carried in from the year before (capped by that
+ * year's policy) — the input of computeCreditStatus for `year` — plus the year's policy. Shared
+ * by creditStatusesForYear and the policy preview, so both carry the same rollover.
+ */
+export async function yearTotalsWithRollover(
+  client: DbTx,
+  year: number,
+  personIds: number[],
+): Promise<{ policy: { rules: CreditPolicyRules; version: number | null }; totals: Map<number, CreditTotals> }> {
+  const [policy, previousPolicy, totals, previousTotals] = await Promise.all([
+    policyForYear(client, year),
+    policyForYear(client, year - 1),
+    yearTotalsForPeople(client, year, personIds),
+    // The carried surplus depends on the previous year's categories only (computeCreditStatus):
+    // its competency summary would be a third of the rows read for nothing.
+    yearTotalsForPeople(client, year - 1, personIds, { competencies: false }),
+  ]);
+  for (const [personId, yearTotals] of totals) {
+    yearTotals.rolloverIn = computeCreditStatus(previousPolicy.rules, previousTotals.get(personId)!).rolloverOut;
+  }
+  return { policy, totals };
 }
 
 /** creditStatusForYear for many people (rollover included), in a handful of queries. */
@@ -521,16 +555,10 @@ export async function creditStatusesForYear(
   year: number,
   personIds: number[],
 ): Promise<Map<number, YearCreditStatus>> {
-  const [policy, previousPolicy, totals, previousTotals] = await Promise.all([
-    policyForYear(client, year),
-    policyForYear(client, year - 1),
-    yearTotalsForPeople(client, year, personIds),
-    yearTotalsForPeople(client, year - 1, personIds),
-  ]);
+  const { policy, totals } = await yearTotalsWithRollover(client, year, personIds);
   const result = new Map<number, YearCreditStatus>();
   for (const personId of personIds) {
-    const rolloverIn = computeCreditStatus(previousPolicy.rules, previousTotals.get(personId)!).rolloverOut;
-    const status = computeCreditStatus(policy.rules, { ...totals.get(personId)!, rolloverIn });
+    const status = computeCreditStatus(policy.rules, totals.get(personId)!);
     result.set(personId, { ...status, year, policyVersion: policy.version });
   }
   return result;

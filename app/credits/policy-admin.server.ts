@@ -10,7 +10,7 @@ import { unitScopeWhere } from "~/auth/guards.server";
 import type { SessionUser } from "~/auth/session.server";
 import { db } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
-import { policyForYear, yearTotalsForPeople } from "./ledger.server";
+import { policyForYear, yearTotalsWithRollover } from "./ledger.server";
 import { parsePolicyRules, serializePolicyRules, type CreditPolicyRules } from "./policy";
 import { computeCreditStatus } from "./status";
 import { CreditAdminError, isYearClosed, requireDistrictLevel } from "./years.server";
@@ -96,16 +96,10 @@ export async function previewPolicyImpact(viewer: SessionUser, year: number, rul
     orderBy: { employeeNo: "asc" },
   });
   const ids = people.map((p) => p.id);
-  const [current, previousPolicy, totals, previousTotals] = await Promise.all([
-    policyForYear(db, year),
-    policyForYear(db, year - 1),
-    yearTotalsForPeople(db, year, ids),
-    yearTotalsForPeople(db, year - 1, ids),
-  ]);
+  const { policy: current, totals } = await yearTotalsWithRollover(db, year, ids);
   const impact: PolicyImpact = { year, people: people.length, metBefore: 0, metAfter: 0, becomeMet: 0, becomeUnmet: 0, changes: [] };
   for (const person of people) {
-    const rolloverIn = computeCreditStatus(previousPolicy.rules, previousTotals.get(person.id)!).rolloverOut;
-    const yearTotals = { ...totals.get(person.id)!, rolloverIn };
+    const yearTotals = totals.get(person.id)!;
     const before = computeCreditStatus(current.rules, yearTotals);
     const after = computeCreditStatus(rules, yearTotals);
     if (before.met) impact.metBefore++;
