@@ -3,7 +3,8 @@
 // with a guard from app/auth/guards.server.ts.
 import { json } from "@remix-run/node";
 import { z, type ZodType } from "zod";
-import { getOptionalUser } from "~/auth/guards.server";
+// The session module, not the guards: the guards answer API requests through apiErrorResponse.
+import { getSessionUser } from "~/auth/session.server";
 import { isLocale, translator, type Locale, type MessageKey, type Params } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
 import { msg, translateError } from "~/utils/forms";
@@ -11,8 +12,12 @@ import { apiError } from "~/utils/http.server";
 
 export const API_HEADERS = { "Cache-Control": "no-store" } as const;
 
-/** Error messages follow Accept-Language when the client names a language we speak. */
-export async function apiLocale(request: Request): Promise<Locale> {
+/**
+ * Error messages follow Accept-Language when the client names a language we speak, else the
+ * page rules (locale cookie, then the account's language, then Chinese). Pass the account's
+ * language when the caller already holds the user, to save a session lookup.
+ */
+export async function apiLocale(request: Request, accountLocale?: string | null): Promise<Locale> {
   const accepted = (request.headers.get("Accept-Language") ?? "")
     .split(",")
     .map((part) => part.split(";")[0].trim());
@@ -21,13 +26,32 @@ export async function apiLocale(request: Request): Promise<Locale> {
     if (tag.toLowerCase().startsWith("zh")) return "zh-CN";
     if (tag.toLowerCase().startsWith("en")) return "en";
   }
-  const user = await getOptionalUser(request);
+  if (accountLocale !== undefined) return resolveLocale(request, accountLocale);
+  const user = await getSessionUser(request);
   return resolveLocale(request, user?.locale);
 }
 
 export async function apiFailure(request: Request, status: number, key: MessageKey, params?: Params, extra?: Record<string, unknown>) {
   const t = translator(await apiLocale(request));
   return apiError(status, key, t(key, params), extra);
+}
+
+/**
+ * A JSON error of the API in the caller's language, with the API's headers: the code is the
+ * message key (docs/api.md), `params` carries its figures. Used by the session guards for API
+ * requests and by the HR endpoints alike, so every 401/403 of /api/v1 has one shape.
+ */
+export async function apiErrorResponse(
+  request: Request,
+  status: number,
+  key: MessageKey,
+  params?: Params,
+  options: { headers?: Record<string, string>; extra?: Record<string, unknown>; accountLocale?: string | null } = {},
+): Promise<Response> {
+  const t = translator(await apiLocale(request, options.accountLocale));
+  const response = apiError(status, key, t(key, params), { ...(params ? { params } : {}), ...options.extra });
+  for (const [name, value] of Object.entries({ ...API_HEADERS, ...options.headers })) response.headers.set(name, value);
+  return response;
 }
 
 /**

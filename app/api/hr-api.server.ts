@@ -8,12 +8,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { getSessionUser, type SessionUser } from "~/auth/session.server";
 import { subtreeWhere } from "~/auth/guards.server";
-import { translator, type MessageKey, type Params } from "~/i18n/i18n";
-import { apiError } from "~/utils/http.server";
+import type { MessageKey, Params } from "~/i18n/i18n";
 import { requestContext } from "~/utils/request-context.server";
-import { apiLocale, API_HEADERS } from "./api.server";
+import { apiErrorResponse } from "./api.server";
 import { API_RATE_LIMITS, hitRateLimit, pruneRateLimitBuckets, rateLimitHeaders, type RateLimitResult, type RateLimitRule } from "./rate-limit.server";
-import { authenticateApiToken, type TokenCaller } from "./tokens.server";
+import { checkApiToken, type TokenCaller } from "./tokens.server";
 
 export type ApiCaller = {
   kind: "token" | "session";
@@ -33,10 +32,7 @@ export async function hrApiError(
   params?: Params,
   options: { headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
 ): Promise<Response> {
-  const t = translator(await apiLocale(request));
-  const response = apiError(status, key, t(key, params), { ...(params ? { params } : {}), ...options.extra });
-  for (const [name, value] of Object.entries({ ...API_HEADERS, ...options.headers })) response.headers.set(name, value);
-  return response;
+  return apiErrorResponse(request, status, key, params, options);
 }
 
 /**
@@ -74,8 +70,9 @@ export async function requireHrApiCaller(request: Request): Promise<ApiCaller> {
   if (authorization !== null) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) return refuseAuthentication(request, "api.errors.badAuthorization");
-    const token = await authenticateApiToken(match[1]);
-    if (!token) return refuseAuthentication(request, "api.errors.tokenInvalid");
+    const checked = await checkApiToken(match[1]);
+    if ("refused" in checked) return refuseAuthentication(request, checked.refused === "ownerInactive" ? "api.errors.tokenOwnerInactive" : "api.errors.tokenInvalid");
+    const token = checked.caller;
     // Tokens are read-only whatever the endpoint.
     if (!READ_METHODS.has(request.method.toUpperCase())) {
       throw await hrApiError(request, 405, "api.errors.readOnly", undefined, { headers: { Allow: "GET, HEAD" } });

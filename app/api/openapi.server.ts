@@ -232,7 +232,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     },
     responses: {
       E400: { description: "A bad parameter: `fields` names each with a translated message.", content: json(ref("Error")) },
-      E401: { description: "No, an unknown or a revoked credential.", content: json(ref("Error")) },
+      E401: { description: "No, an unknown or a revoked credential, or a token whose creator is disabled or lost the role (api.errors.tokenOwnerInactive).", content: json(ref("Error")) },
       E403: { description: "The role may not, or the record is outside the caller's unit scope.", content: json(ref("Error")) },
       E404: { description: "No such unit, person or class.", content: json(ref("Error")) },
       E409: { description: "A rule says no (see `code`).", content: json(ref("Error")) },

@@ -89,24 +89,53 @@ export async function revokeApiToken(actorId: number, tokenId: number, reason: s
 
 export type TokenCaller = { tokenId: number; name: string; scopeUnitId: number; scopePath: string };
 
+/** Why a token was not accepted: unknown or revoked, or its creator no longer vouches for it. */
+export type TokenRefusal = "invalid" | "ownerInactive";
+
+type TokenCreator = { role: string; disabledAt: Date | null; scopeUnit: { path: string } | null };
+
 /**
- * The token's scope, or null for an unknown or revoked token. Marks the token as used
- * (at most once a minute; the condition makes concurrent requests write once).
+ * A token reads with the authority of the administrator who created it, so it works only while
+ * that account could still read the token's units itself: enabled, and an administrator (every
+ * unit) or an HR officer whose scope covers the token's unit (an administrator moved to HR keeps
+ * the tokens within their new scope). Disabling the account or taking the role away suspends
+ * its tokens at once; restoring the account brings back those not revoked meanwhile — the
+ * token's own state is never changed, so nothing needs undoing and revocation stays final.
  */
-export async function authenticateApiToken(token: string, now = new Date()): Promise<TokenCaller | null> {
-  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+export function creatorStillCovers(creator: TokenCreator | null, scopePath: string): boolean {
+  if (!creator || creator.disabledAt) return false;
+  if (creator.role === "admin") return true;
+  return creator.role === "hr" && creator.scopeUnit !== null && scopePath.startsWith(creator.scopeUnit.path);
+}
+
+const creatorSelect = { role: true, disabledAt: true, scopeUnit: { select: { path: true } } } as const;
+
+/**
+ * The token's caller, or why it is refused. Marks an accepted token as used (at most once a
+ * minute; the condition makes concurrent requests write once); a refused one is not marked.
+ */
+export async function checkApiToken(token: string, now = new Date()): Promise<{ caller: TokenCaller } | { refused: TokenRefusal }> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return { refused: "invalid" };
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, scopeUnit: { select: { id: true, path: true } } },
+    select: { id: true, name: true, revokedAt: true, lastUsedAt: true, createdById: true, scopeUnit: { select: { id: true, path: true } } },
   });
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt) return { refused: "invalid" };
+  const creator = await db.user.findUnique({ where: { id: row.createdById }, select: creatorSelect });
+  if (!creatorStillCovers(creator, row.scopeUnit.path)) return { refused: "ownerInactive" };
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_EVERY_MS) {
     await db.apiToken.updateMany({
       where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: new Date(now.getTime() - LAST_USED_EVERY_MS) } }] },
       data: { lastUsedAt: now },
     });
   }
-  return { tokenId: row.id, name: row.name, scopeUnitId: row.scopeUnit.id, scopePath: row.scopeUnit.path };
+  return { caller: { tokenId: row.id, name: row.name, scopeUnitId: row.scopeUnit.id, scopePath: row.scopeUnit.path } };
+}
+
+/** The token's scope, or null for a token that is refused for any reason (checkApiToken says why). */
+export async function authenticateApiToken(token: string, now = new Date()): Promise<TokenCaller | null> {
+  const result = await checkApiToken(token, now);
+  return "caller" in result ? result.caller : null;
 }
 
 /** Every token, newest first, with its scope and the accounts that created and revoked it. */
@@ -122,15 +151,18 @@ export async function listApiTokens() {
       revokedAt: true,
       createdById: true,
       revokedById: true,
-      scopeUnit: { select: { code: true, nameZh: true, nameEn: true } },
+      scopeUnit: { select: { code: true, nameZh: true, nameEn: true, path: true } },
     },
   });
   const userIds = [...new Set(tokens.flatMap((t) => [t.createdById, t.revokedById]).filter((id): id is number => id !== null))];
-  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true } });
-  const username = new Map(users.map((u) => [u.id, u.username]));
-  return tokens.map(({ createdById, revokedById, ...t }) => ({
+  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, username: true, ...creatorSelect } });
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return tokens.map(({ createdById, revokedById, scopeUnit: { path, ...scopeUnit }, ...t }) => ({
     ...t,
-    createdBy: username.get(createdById) ?? null,
-    revokedBy: revokedById ? (username.get(revokedById) ?? null) : null,
+    scopeUnit,
+    createdBy: byId.get(createdById)?.username ?? null,
+    revokedBy: revokedById ? (byId.get(revokedById)?.username ?? null) : null,
+    /** False while the creator is disabled or lost the authority: the token is refused (401). */
+    ownerActive: creatorStillCovers(byId.get(createdById) ?? null, path),
   }));
 }

@@ -1,9 +1,10 @@
 // Throwing guards: every loader and action starts with one of these, so a permission check
 // can't be forgotten halfway down a branch.
 import { redirect } from "@remix-run/node";
+import { apiErrorResponse } from "~/api/api.server";
 import { getSessionUser, type SessionUser } from "~/auth/session.server";
 import type { Role } from "~/auth/roles";
-import { apiError, forbidden, isApiRequest } from "~/utils/http.server";
+import { forbidden, isApiRequest } from "~/utils/http.server";
 
 export type { SessionUser };
 
@@ -13,7 +14,8 @@ export async function getOptionalUser(request: Request): Promise<SessionUser | n
 
 /**
  * The signed-in user, or a redirect to /login (a 401 for the API). An account whose password
- * was reset must change it before doing anything else.
+ * was reset must change it before doing anything else. API requests get the API's JSON errors
+ * (code = message key, message in the caller's language), like the HR endpoints'.
  */
 export async function requireUser(
   request: Request,
@@ -22,12 +24,12 @@ export async function requireUser(
   const user = await getSessionUser(request);
   const url = new URL(request.url);
   if (!user) {
-    if (isApiRequest(request)) throw apiError(401, "unauthenticated", "Sign in first");
+    if (isApiRequest(request)) throw await apiErrorResponse(request, 401, "api.errors.sessionRequired");
     const back = url.pathname + url.search;
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
   }
   if (user.mustChangePassword && !options.allowPendingPasswordChange) {
-    if (isApiRequest(request)) throw apiError(403, "password_change_required", "Change your password first");
+    if (isApiRequest(request)) throw await apiErrorResponse(request, 403, "api.errors.passwordChangeRequired", undefined, { accountLocale: user.locale });
     throw redirect("/account/password");
   }
   return user;
@@ -36,7 +38,7 @@ export async function requireUser(
 export async function requireRole(request: Request, ...roles: Role[]): Promise<SessionUser> {
   const user = await requireUser(request);
   if (!roles.includes(user.role)) {
-    if (isApiRequest(request)) throw apiError(403, "forbidden", "Not allowed");
+    if (isApiRequest(request)) throw await apiErrorResponse(request, 403, "api.errors.forbidden", undefined, { accountLocale: user.locale });
     forbidden();
   }
   return user;

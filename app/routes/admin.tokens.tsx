@@ -131,10 +131,11 @@ export default function AdminTokens() {
                 <li key={token.id} className="card" data-testid="api-token">
                   <p>
                     <strong>{token.name}</strong> <code>{token.prefix}…</code>{" "}
-                    <span className={token.revokedAt ? "badge badge--todo" : "badge badge--ok"}>
-                      {token.revokedAt ? t("api.tokens.revoked") : t("api.tokens.active")}
+                    <span className={token.revokedAt || !token.ownerActive ? "badge badge--todo" : "badge badge--ok"}>
+                      {token.revokedAt ? t("api.tokens.revoked") : token.ownerActive ? t("api.tokens.active") : t("api.tokens.suspended")}
                     </span>
                   </p>
+                  {!token.revokedAt && !token.ownerActive ? <p className="muted small">{t("api.tokens.suspendedHint")}</p> : null}
                   <dl className="api-token-facts small">
                     <dt>{t("api.tokens.scope")}</dt>
                     <dd>{unitName(token.scopeUnit)}</dd>

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { apiJson, apiLocale, parseQuery, yearParam } from "~/api/api.server";
+import { apiErrorResponse, apiJson, apiLocale, parseQuery, yearParam } from "~/api/api.server";
 import { activeCompetencies, creditStatusBody } from "~/api/credits.server";
 import { limitSessionCaller } from "~/api/hr-api.server";
 import { requireRole } from "~/auth/guards.server";
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "learner");
   const headers = await limitSessionCaller(request, user);
   const { year = shanghaiYear() } = await parseQuery(request, Query);
-  if (!user.personId) return apiJson({ error: { code: "no_person", message: "This account has no person record" } }, { status: 404, headers });
+  if (!user.personId) return apiErrorResponse(request, 404, "api.errors.noPerson", undefined, { headers, accountLocale: user.locale });
   const [status, competencies] = await Promise.all([creditStatusForYear(db, user.personId, year), activeCompetencies()]);
   const t = translator(await apiLocale(request));
   return apiJson(creditStatusBody(status, competencies, t), { headers });

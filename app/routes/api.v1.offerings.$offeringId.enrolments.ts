@@ -1,6 +1,6 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { apiFailure, apiJson, apiLocale } from "~/api/api.server";
+import { apiErrorResponse, apiFailure, apiJson, apiLocale } from "~/api/api.server";
 import { readOnlyAction } from "~/api/hr-api.server";
 import { requireRole } from "~/auth/guards.server";
 import { describeEnrolmentMessage, describeMissing } from "~/enrolment/describe";
@@ -62,7 +62,7 @@ export async function action(args: ActionFunctionArgs) {
         alreadyWithdrawn: result.alreadyWithdrawn,
       });
     }
-    return apiFailure(request, 405, "errors.badRequest", undefined, { allow: "POST, DELETE" });
+    return apiErrorResponse(request, 405, "api.errors.methodNotAllowed", { allow: "POST, DELETE" }, { headers: { Allow: "POST, DELETE" }, accountLocale: user.locale });
   } catch (error) {
     if (!isEnrolmentError(error)) throw error;
     const locale = await apiLocale(request);
@@ -80,6 +80,6 @@ export async function action(args: ActionFunctionArgs) {
   }
 }
 
-export async function loader() {
-  return apiJson({ error: { code: "method_not_allowed", message: "Use POST or DELETE" } }, { status: 405, headers: { Allow: "POST, DELETE" } });
+export async function loader({ request }: LoaderFunctionArgs) {
+  return apiErrorResponse(request, 405, "api.errors.methodNotAllowed", { allow: "POST, DELETE" }, { headers: { Allow: "POST, DELETE" } });
 }
