@@ -5,7 +5,7 @@
 // learners are refused; bad input writes nothing; a class with a camp keeps a camp course and
 // a course with camps keeps the camp mode.
 import { beforeAll, describe, expect, it } from "vitest";
-import { CAMP_DEFAULTS } from "~/camps/camp-setup.server";
+import { CAMP_DEFAULTS, changeCampLead, setUpCamp } from "~/camps/camp-setup.server";
 import { updateCourse } from "~/catalogue-admin/courses.server";
 import { isCatalogueAdminError } from "~/catalogue-admin/errors";
 import { toShanghaiLocal } from "~/classes/shanghai-time";
@@ -251,6 +251,27 @@ describe("changing the lead mentor", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.formError).toBeTruthy();
     expect(await db.camp.count({ where: { offeringId: id } })).toBe(0);
+  });
+});
+
+describe("at the same moment", () => {
+  it("two lead changes leave exactly one lead; two set-ups make one camp", async () => {
+    const { id, camp } = await campClass();
+    const actor = { id: hrAId, role: "hr" as const, scopeUnitPath: tree.streets[0].path };
+    const results = await Promise.allSettled(
+      [trainers[1], trainers[2]].map((t) => changeCampLead(actor, id, { leadUserId: t.id, reason: "同时更换" })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(1);
+    const roles = Object.values(await staffOf(camp!.id));
+    expect(roles.filter((r) => r === "lead")).toHaveLength(1);
+    expect(roles).toHaveLength(3);
+
+    const bare = await campClass({ trainerId: "" });
+    const setups = await Promise.allSettled([trainers[0], trainers[1]].map((t) => setUpCamp(actor, bare.id, { leadUserId: t.id })));
+    expect(setups.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const made = await db.camp.findMany({ where: { offeringId: bare.id }, select: { id: true } });
+    expect(made).toHaveLength(1);
+    expect(Object.values(await staffOf(made[0].id))).toEqual(["lead"]);
   });
 });
 
