@@ -20,7 +20,8 @@ function sessionCookie() {
     path: "/",
     httpOnly: true,
     sameSite: "lax",
-    secrets: [env().SESSION_SECRET],
+    // The first secret signs; every one verifies (rotation: docs/operations.md).
+    secrets: [env().SESSION_SECRET, ...env().SESSION_SECRET_PREVIOUS],
     maxAge: SESSION_IDLE_MS / 1000,
   });
 }

@@ -27,10 +27,17 @@ describe("loadEnv", () => {
       [{ SESSION_SECRET: "short" }, /SESSION_SECRET/],
       [{ PORT: "http" }, /PORT/],
       [{ BCRYPT_COST: "40" }, /BCRYPT_COST/],
+      [{ SESSION_SECRET_PREVIOUS: `${"a".repeat(32)},short` }, /SESSION_SECRET_PREVIOUS/],
     ];
     for (const [vars, message] of cases) {
       expect(() => loadEnv({ ...vars, DATA_DIR: dataDir() })).toThrow(EnvError);
       expect(() => loadEnv({ ...vars, DATA_DIR: dataDir() })).toThrow(message);
     }
+  });
+
+  it("reads the secrets being rotated out as a list", () => {
+    const previous = ["p".repeat(32), "q".repeat(40)];
+    expect(loadEnv({ SESSION_SECRET_PREVIOUS: ` ${previous[0]} ,${previous[1]},`, DATA_DIR: dataDir() }).SESSION_SECRET_PREVIOUS).toEqual(previous);
+    expect(loadEnv({ DATA_DIR: dataDir() }).SESSION_SECRET_PREVIOUS).toEqual([]);
   });
 });

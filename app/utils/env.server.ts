@@ -13,6 +13,15 @@ const EnvSchema = z.object({
     .string()
     .min(32, "SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)")
     .optional(),
+  /**
+   * Secrets being rotated out, comma-separated: cookies signed with them are still accepted
+   * until their sessions end (at most 30 days), so a rotation signs nobody out.
+   */
+  SESSION_SECRET_PREVIOUS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(32, "each SESSION_SECRET_PREVIOUS entry must be at least 32 characters"))),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
