@@ -27,7 +27,10 @@ export class ConcurrentChange extends Error {
   }
 }
 
-/** Every attempt lost a race: the caller answers "busy, try again" (503 or its own message). */
+/**
+ * Every attempt lost a race: the caller answers "busy, try again" — 503; form actions through
+ * busyActionResponse (app/db/busy-response.server.ts), or a domain's own busy error.
+ */
 export class TransactionBusyError extends Error {
   constructor(readonly lastError: unknown) {
     super(`transaction still conflicting after ${MAX_ATTEMPTS} attempts: ${(lastError as Error)?.message ?? lastError}`);

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { CareerError, loadAppraisalRules, saveAppraisalRules } from "~/career/appraisals.server";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { EDUCATIONS, HIGHEST_GRADE, LOWEST_GRADE, SOCIAL_WORK_CERTS } from "~/career/ladder";
 import { listPostTypes, loadLadderRules, saveLadderRules, updatePostType } from "~/career/promotions.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -105,6 +106,8 @@ export async function action({ request }: ActionFunctionArgs) {
     await saveAppraisalRules(admin.id, rules, reason);
     return json<ActionData>({ intent, notice: { key: "career.ladder.rulesSaved" } });
   } catch (error) {
+    const busy = busyActionResponse(error, { intent, code });
+    if (busy) return busy;
     if (!(error instanceof CareerError)) throw error;
     return json<ActionData>({ intent, code, error: { key: error.messageKey, params: error.params } }, { status: error.status });
   }

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { appraisalSheet, appraisalStreets, CareerError, recordAppraisals, type RatingInput } from "~/career/appraisals.server";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { RATINGS, isRating } from "~/career/ladder";
 import { CreditStatusReasons } from "~/components/credit-status-reasons";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -80,6 +81,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await recordAppraisals(user, { year: input.year, streetId: input.streetId, ratings, reason: input.reason });
     return json<ActionData>({ intent, notice: { key: "career.appraisals.saved", params: result } });
   } catch (error) {
+    const busy = busyActionResponse(error, { intent });
+    if (busy) return busy;
     if (!(error instanceof CareerError)) throw error;
     const fieldErrors = error.messageKey === "career.errors.reasonRequired" ? { reason: msg("errors.required") } : undefined;
     return json<ActionData>({ intent, fieldErrors, error: { key: error.messageKey, params: error.params } }, { status: error.status });

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { CareerError } from "~/career/appraisals.server";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { describeCondition, parseRuleSetRules, serializeRuleSetRules, type RuleSetRules } from "~/career/eligibility-rules";
 import { listRuleSets, saveRuleSetVersion } from "~/career/eligibility.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -59,6 +60,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const saved = await saveRuleSetVersion(admin, { code: parsed.data.code, rules: rules.rules, reason: parsed.data.reason ?? null });
     return json<ActionData>({ code, notice: { key: "eligibility.ruleSets.saved", params: { version: saved.version } } });
   } catch (error) {
+    const busy = busyActionResponse(error, { code, rulesText });
+    if (busy) return busy;
     if (!(error instanceof CareerError)) throw error;
     return json<ActionData>({ code, rulesText, error: { key: error.messageKey, params: error.params } }, { status: error.status });
   }

@@ -6,6 +6,7 @@ import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { closeYear, isCreditAdminError, isDistrictLevel, listCreditYears, reopenYear } from "~/credits/years.server";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
@@ -43,6 +44,8 @@ export async function action({ request }: ActionFunctionArgs) {
     else await reopenYear(user, input);
     return json<ActionData>({ year: input.year, done: parsed.data.intent });
   } catch (error) {
+    const busy = busyActionResponse(error, { year: input.year });
+    if (busy) return busy;
     if (!isCreditAdminError(error)) throw error;
     if (error.field === "reason") {
       return json<ActionData>({ year: input.year, fieldErrors: { reason: error.fieldMessage() } }, { status: error.status });

@@ -120,7 +120,8 @@ export async function action({ request }: ActionFunctionArgs) {
     return json<ActionData>({ ok: true, versionNo: result.versionNo, late: result.late });
   } catch (error) {
     if (!isCampError(error)) throw error;
-    const status = error.code === CAMP_ERRORS.notTeamMember ? 403 : error.code === CAMP_ERRORS.campClosed ? 409 : 400;
+    // Busy: every attempt collided with a teammate's submission and nothing was saved (503, like every busy write).
+    const status = error.code === CAMP_ERRORS.notTeamMember ? 403 : error.code === CAMP_ERRORS.campClosed ? 409 : error.code === CAMP_ERRORS.busy ? 503 : 400;
     return json<ActionData>({ ok: false, error: { key: error.code, params: error.params }, values }, { status });
   }
 }

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { addBrief, addCampStaff, loadCampOverview, ORGANISER_ROLES, removeCampStaff, requireCampStaff, setCampClosed, updateCampSettings } from "~/camps/camps.server";
 import { isCampError } from "~/camps/errors";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { parseShanghaiLocal } from "~/classes/shanghai-time";
 import { CampSchedule } from "~/components/camp-schedule";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -107,6 +108,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await addBrief({ campId, actorId: user.id, ...parsed.data });
     return json<ActionData>({ ok: true, notice: "camps.briefs.added" });
   } catch (error) {
+    const busy = busyActionResponse(error, { ok: false });
+    if (busy) return busy;
     if (!isCampError(error)) throw error;
     return json<ActionData>({ ok: false, error: { key: error.code, params: error.params } }, { status: 409 });
   }

@@ -84,6 +84,7 @@ export const coreEn: Record<keyof typeof coreZh, string> = {
   "errors.invalidNumber": "Enter a valid number",
   "errors.form": "Please check the marked fields.",
   "errors.badRequest": "Invalid request",
+  "errors.busy": "Someone else was changing the same data at that moment; nothing was saved. Please try again.",
 
   "errorPage.400.title": "Invalid request",
   "errorPage.400.body": "What was sent could not be processed. Go back, check it and try again.",

@@ -83,6 +83,7 @@ export const coreZh = {
   "errors.invalidNumber": "请输入有效的数字",
   "errors.form": "请检查标出的字段。",
   "errors.badRequest": "请求无效",
+  "errors.busy": "有人正在同时修改相关数据，本次没有保存，请再试一次。",
 
   "errorPage.400.title": "请求无效",
   "errorPage.400.body": "提交的内容无法处理，请返回检查后重试。",
