@@ -2,6 +2,7 @@
 // machine"), on SQLite and PostgreSQL. Each run uploads a fresh 10,000-row CSV export (new
 // employee numbers), dry-runs it and commits it — the whole path HR waits for, file parsing,
 // planning against the database, the one write transaction with grade records and audit events
+// (one person.created event per created person)
 // — then re-imports the same file (every row unchanged, nothing written). The baseline, in the
 // same process and database, is a raw bulk insert of the same rows (createMany in chunks in one
 // transaction, no checks, no grade records, no audit), so the ratio says what the import's
@@ -10,6 +11,7 @@
 //   npm run bench                        (part of the full run)
 //   BENCH_ONLY=import npm run bench      only this
 //   node --import tsx bench/import-people.ts            both dialects, standalone
+//   node --import tsx bench/import-people.ts sqlite     one dialect (sqlite | postgresql)
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -135,6 +137,7 @@ async function child(outFile: string) {
   checks.peopleWritten = imported === RUNS * IMPORT_ROWS;
   checks.gradeRecordsWritten = (await db.gradeRecord.count({ where: { reason: "import" } })) === RUNS * IMPORT_ROWS;
   checks.auditWritten = (await db.auditEvent.count({ where: { action: "import.committed" } })) === RUNS * 2;
+  checks.personCreatedAudited = (await db.auditEvent.count({ where: { action: "person.created" } })) === RUNS * IMPORT_ROWS;
   writeFileSync(outFile, JSON.stringify({ runs, checks } satisfies ChildResult));
   await closeDb();
 }
@@ -191,7 +194,10 @@ if (isMain(import.meta.url)) {
   } else {
     const { cleanupOnSignals, runCleanups } = await import("./lib/common");
     cleanupOnSignals();
-    const outcomes = [await runImportBench("sqlite"), await runImportBench("postgresql")];
+    const only = process.argv[2];
+    const dialects: Dialect[] = only === "sqlite" || only === "postgresql" ? [only] : ["sqlite", "postgresql"];
+    const outcomes: ImportOutcome[] = [];
+    for (const dialect of dialects) outcomes.push(await runImportBench(dialect));
     await runCleanups();
     process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
   }

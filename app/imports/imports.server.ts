@@ -24,6 +24,8 @@ import { planGrades, writeGrades, type GradesPlan } from "./grades.server";
 import {
   autoMap,
   IMPORT_FILE_FIELD,
+  isImportKind,
+  kindAllowed,
   MAX_IMPORT_BYTES,
   MAX_STORED_ROW_ERRORS,
   mappingProblems,
@@ -34,12 +36,14 @@ import {
 import { parseImportFile, type ParsedTable } from "./parse.server";
 import { planPeople, writePeople, type PeoplePlan } from "./people.server";
 import type { PlanContext, PlanCounts, SampleRow } from "./plan.server";
+import { planPostTypes, writePostTypes, type PostTypesPlan } from "./post-types.server";
+import { planUnits, writeUnits, type UnitsPlan } from "./units.server";
 
 export const IMPORTS_AREA = "imports";
 /** The commit's one transaction may take a while on 20,000 rows; other requests wait up to maxWait. */
 const COMMIT_TRANSACTION = { maxWait: 30_000, timeout: 120_000 } as const;
 
-export type ImportPlan = PeoplePlan | GradesPlan | CreditsPlan;
+export type ImportPlan = PeoplePlan | GradesPlan | CreditsPlan | UnitsPlan | PostTypesPlan;
 
 /** What the batch page shows beside the counts (kept as JSON in ImportBatch.errorSummary). */
 export type BatchSummary = {
@@ -84,6 +88,12 @@ export { discardStaged };
  */
 export async function createBatch(actor: SessionUser, kind: ImportKind, file: StagedFile): Promise<{ id: number }> {
   requireImporter(actor);
+  try {
+    requireKindAllowed(actor, kind);
+  } catch (error) {
+    await discardStaged([file]);
+    throw error;
+  }
   let table: ParsedTable;
   try {
     if (file.sizeBytes === 0) throw new ImportError("imports.errors.empty");
@@ -184,11 +194,25 @@ export async function loadBatch(actor: SessionUser, batchId: number) {
 async function plan(kind: ImportKind, ctx: PlanContext): Promise<ImportPlan> {
   if (kind === "people") return planPeople(ctx);
   if (kind === "grades") return planGrades(ctx);
+  if (kind === "units") return planUnits(ctx);
+  if (kind === "postTypes") return planPostTypes(ctx);
   return planCredits(ctx);
 }
 
-function isKind(kind: string): kind is ImportKind {
-  return kind === "people" || kind === "grades" || kind === "credits";
+type WriteMeta = { actorId: number; batchId: number; now: Date; requestId: string | null; ip: string | null };
+
+async function writePlan(tx: DbTx, result: ImportPlan, meta: WriteMeta) {
+  if (result.kind === "people") await writePeople(tx, result, meta);
+  else if (result.kind === "grades") await writeGrades(tx, result, meta);
+  else if (result.kind === "units") await writeUnits(tx, result, meta);
+  else if (result.kind === "postTypes") await writePostTypes(tx, result, meta);
+  else await writeCredits(tx, result);
+}
+
+/** Post types are administrators' policy (see kindAllowed); checked at every step, not only the upload. */
+function requireKindAllowed(actor: SessionUser, kind: string) {
+  if (!isImportKind(kind)) notFound();
+  if (!kindAllowed(actor.role, kind)) throw new ImportError("imports.errors.kindNotAllowed", {}, 403);
 }
 
 function summaryOf(headers: string[], result: { issues: RowIssue[]; sample: SampleRow[] }, failure?: BatchSummary["failure"]): string {
@@ -212,7 +236,8 @@ export type PreviewOutcome = { ok: true; counts: PlanCounts } | { ok: false; pro
  */
 export async function previewBatch(actor: SessionUser, batchId: number, mapping: ColumnMapping): Promise<PreviewOutcome> {
   const batch = await batchFor(actor, batchId);
-  if (!isKind(batch.kind)) notFound();
+  requireKindAllowed(actor, batch.kind);
+  if (!isImportKind(batch.kind)) notFound();
   if (!["uploaded", "previewed", "failed"].includes(batch.status)) throw new ImportError("imports.errors.notPreviewable", {}, 409);
   const table = await parseImportFile(keptPath(IMPORTS_AREA, batch.storedName));
   const problems = mappingProblems(batch.kind, mapping, table.headers.length);
@@ -237,89 +262,187 @@ export function commitInFlight(batchId: number): Promise<void> | undefined {
 }
 
 /**
+ * PostgreSQL: the commit's transaction holds a transaction-level advisory lock on (this
+ * namespace, batch id) from before it claims the batch until it ends, so "committing" with
+ * the lock free means the transaction that held it is gone (its process died, the server
+ * rolled it back) — on any instance. The two-key form keeps these locks apart from the
+ * migration lock (one bigint key).
+ */
+export const COMMIT_LOCK_NAMESPACE = 0x1a2e_0006;
+
+async function tryCommitLock(tx: DbTx, batchId: number): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(CAST(${COMMIT_LOCK_NAMESPACE} AS INTEGER), CAST(${batchId} AS INTEGER)) AS "locked"`;
+  return rows[0]?.locked === true;
+}
+
+const interruptedSummary = (errorSummary: string | null) =>
+  JSON.stringify({ ...readSummary(errorSummary), failure: { key: "imports.errors.interrupted" } } satisfies BatchSummary);
+
+/**
  * A batch left "committing" by a process that stopped mid-commit (its transaction rolled back,
- * so nothing was written) is marked failed. Only in SQLite mode, where the one app process is
- * the only one that can be running it; with PostgreSQL another instance may be, so it stays.
+ * so nothing was written) is marked failed, so it can be dry-run and committed again. SQLite:
+ * the one app process is the only one that can be running it, so "not running here" is enough.
+ * PostgreSQL: only if the commit lock is free — taken here in a transaction of its own, so a
+ * commit cannot take it (and go on) while this marks the batch.
  */
 async function markInterrupted(batchId: number): Promise<boolean> {
-  if (env().database.dialect !== "sqlite" || running.has(batchId)) return false;
-  const current = await db.importBatch.findUnique({ where: { id: batchId }, select: { errorSummary: true } });
-  const summary: BatchSummary = { ...readSummary(current?.errorSummary ?? null), failure: { key: "imports.errors.interrupted" } };
-  const marked = await db.importBatch.updateMany({
-    where: { id: batchId, status: "committing" },
-    data: { status: "failed", errorSummary: JSON.stringify(summary) },
+  if (running.has(batchId)) return false;
+  if (env().database.dialect === "sqlite") {
+    const current = await db.importBatch.findUnique({ where: { id: batchId }, select: { errorSummary: true } });
+    const marked = await db.importBatch.updateMany({
+      where: { id: batchId, status: "committing" },
+      data: { status: "failed", errorSummary: interruptedSummary(current?.errorSummary ?? null) },
+    });
+    return marked.count === 1;
+  }
+  return db.$transaction(async (tx) => {
+    if (!(await tryCommitLock(tx, batchId))) return false; // a live commit holds it
+    const current = await tx.importBatch.findUnique({ where: { id: batchId }, select: { errorSummary: true } });
+    const marked = await tx.importBatch.updateMany({
+      where: { id: batchId, status: "committing" },
+      data: { status: "failed", errorSummary: interruptedSummary(current?.errorSummary ?? null) },
+    });
+    return marked.count === 1;
   });
-  return marked.count === 1;
 }
+
+/** The batch is someone else's (claimed meanwhile, or marked interrupted): leave it alone. */
+class NotOurBatch extends Error {}
 
 /**
  * Claims a previewed batch without errors for the commit (a conditional update, so two clicks
- * or two instances start one commit) and runs it after this call returns.
+ * or two instances start one commit) and runs it after this call returns. Returns once the
+ * batch is claimed (and, on PostgreSQL, its commit lock held), so a second click is answered
+ * 409 and the page shows the progress bar.
  */
 export async function startCommit(actor: SessionUser, batchId: number): Promise<void> {
   const batch = await batchFor(actor, batchId);
+  requireKindAllowed(actor, batch.kind);
   if (batch.status === "committed") throw new ImportError("imports.errors.alreadyCommitted", {}, 409);
+  if (batch.status === "committing" || running.has(batchId)) throw new ImportError("imports.errors.alreadyCommitting", {}, 409);
   if (batch.status !== "previewed") throw new ImportError("imports.errors.previewFirst", {}, 409);
   if (batch.errorCount > 0) throw new ImportError("imports.errors.fixErrorsFirst", { count: batch.errorCount }, 409);
-  const claimed = await db.importBatch.updateMany({
-    where: { id: batchId, status: "previewed", errorCount: 0 },
-    data: { status: "committing", processedRows: 0 },
-  });
-  if (claimed.count !== 1) throw new ImportError("imports.errors.alreadyCommitting", {}, 409);
-  const job = runCommit(actor, batchId)
+  let claimed!: () => void;
+  const started = new Promise<void>((resolve) => (claimed = resolve));
+  const result = runCommit(actor, batchId, { claim: true, onClaimed: () => claimed() });
+  const job = result
     .then(() => undefined)
-    .catch((error: unknown) => logger.error({ err: error, batchId }, "import commit crashed"))
+    .catch((error: unknown) => {
+      if (!(error instanceof NotOurBatch)) logger.error({ err: error, batchId }, "import commit crashed");
+    })
     .finally(() => running.delete(batchId));
   running.set(batchId, job);
+  try {
+    await Promise.race([started, result]);
+  } catch (error) {
+    if (error instanceof NotOurBatch) throw new ImportError("imports.errors.alreadyCommitting", {}, 409);
+    throw error;
+  }
 }
 
-/** The commit itself (exported for tests and the benchmark, which await it). */
-export async function runCommit(actor: SessionUser, batchId: number): Promise<{ status: "committed" | "failed"; counts: PlanCounts }> {
+type CommitOptions = {
+  /** Claim the batch (previewed → committing) here; without it the caller has claimed it. */
+  claim?: boolean;
+  onClaimed?: () => void;
+};
+
+/**
+ * The commit itself (exported for tests and the benchmark, which await it).
+ *
+ * SQLite: claim, plan against the database as it is now (progress written as it goes; the one
+ * connection is free between statements, so the progress bar moves), then one transaction
+ * writes everything. PostgreSQL: one transaction takes the commit lock, claims, plans and
+ * writes, so the lock covers the whole commit (see COMMIT_LOCK_NAMESPACE); the claim and the
+ * progress go through other connections so the pages see them at once.
+ */
+export async function runCommit(
+  actor: SessionUser,
+  batchId: number,
+  options: CommitOptions = {},
+): Promise<{ status: "committed" | "failed"; counts: PlanCounts }> {
   const batch = await db.importBatch.findUniqueOrThrow({ where: { id: batchId }, select: batchSelect });
-  if (!isKind(batch.kind)) throw new ImportError("imports.errors.malformed");
+  if (!isImportKind(batch.kind)) throw new ImportError("imports.errors.malformed");
+  const kind = batch.kind;
   const mapping = JSON.parse(batch.mapping) as ColumnMapping;
   const now = new Date();
   const context = requestContext();
+  const meta = { actorId: actor.id, batchId, now, requestId: context?.requestId ?? null, ip: context?.ip ?? null };
   let table: ParsedTable | null = null;
   let counts: PlanCounts = { rows: batch.rowCount, created: 0, updated: 0, unchanged: 0, errors: 0 };
-  try {
+  let ours = !options.claim;
+
+  const claim = async () => {
+    if (!options.claim) return;
+    const claimed = await db.importBatch.updateMany({
+      where: { id: batchId, status: "previewed", errorCount: 0 },
+      data: { status: "committing", processedRows: 0 },
+    });
+    if (claimed.count !== 1) throw new NotOurBatch();
+    ours = true;
+    options.onClaimed?.();
+  };
+  /** Reads the kept file and plans it; a row that has become wrong since the dry run stops the commit. */
+  const planNow = async (client: DbTx) => {
     table = await parseImportFile(keptPath(IMPORTS_AREA, batch.storedName));
-    const result = await plan(batch.kind, { client: db, actor, table, mapping, now, progress: progressWriter(batchId) });
+    const result = await plan(kind, { client, actor, table, mapping, now, progress: progressWriter(batchId) });
     const issues = [...table.issues, ...result.issues];
     counts = { ...result.counts, errors: new Set(issues.map((i) => i.row)).size };
     if (counts.errors > 0) {
       // The database changed since the dry run (someone else's import, a closed year): nothing is written.
       throw Object.assign(new ImportError("imports.errors.changedSinceDryRun", { count: counts.errors }, 409), { issues, sample: result.sample });
     }
-    const meta = { actorId: actor.id, batchId, now, requestId: context?.requestId ?? null, ip: context?.ip ?? null };
-    const headers = table.headers;
-    await db.$transaction(async (tx) => {
-      if (result.kind === "people") await writePeople(tx, result, meta);
-      else if (result.kind === "grades") await writeGrades(tx, result, meta);
-      else await writeCredits(tx, result);
-      await tx.importBatch.update({
-        where: { id: batchId },
-        data: { status: "committed", committedAt: new Date(), processedRows: counts.rows, ...countsData(counts), errorSummary: summaryOf(headers, result) },
-      });
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "import.committed",
-        entityType: "ImportBatch",
-        entityId: batchId,
-        after: { kind: batch.kind, fileName: batch.fileName, fileSha256: batch.fileSha256, ...countsData(counts), rows: counts.rows },
-      });
-    }, COMMIT_TRANSACTION);
+    return result;
+  };
+  const write = async (tx: DbTx, result: ImportPlan, headers: string[]) => {
+    await writePlan(tx, result, meta);
+    await tx.importBatch.update({
+      where: { id: batchId },
+      data: { status: "committed", committedAt: new Date(), processedRows: counts.rows, ...countsData(counts), errorSummary: summaryOf(headers, result) },
+    });
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "import.committed",
+      entityType: "ImportBatch",
+      entityId: batchId,
+      after: { kind, fileName: batch.fileName, fileSha256: batch.fileSha256, ...countsData(counts), rows: counts.rows },
+    });
+  };
+
+  try {
+    if (env().database.dialect === "postgresql") {
+      await db.$transaction(async (tx) => {
+        if (!(await tryCommitLock(tx, batchId))) throw new NotOurBatch();
+        if (options.claim) await claim();
+        else {
+          // Claimed by the caller before the lock was taken: still ours only if nobody marked it interrupted meanwhile.
+          const current = await tx.importBatch.findUnique({ where: { id: batchId }, select: { status: true } });
+          if (current?.status !== "committing") {
+            ours = false;
+            throw new NotOurBatch();
+          }
+        }
+        const result = await planNow(tx);
+        await write(tx, result, table!.headers);
+      }, COMMIT_TRANSACTION);
+    } else {
+      await claim();
+      const result = await planNow(db);
+      await db.$transaction((tx) => write(tx, result, table!.headers), COMMIT_TRANSACTION);
+    }
     return { status: "committed", counts };
   } catch (error) {
+    // Not claimed by this commit (or someone else's by now): its status is not ours to change.
+    if (error instanceof NotOurBatch || !ours) throw error;
     const failure = isImportError(error) ? { key: error.messageKey, params: error.params } : { key: "imports.errors.commitFailed" };
     if (!isImportError(error)) logger.error({ err: error, batchId }, "import commit rolled back");
     const details = error as { issues?: RowIssue[]; sample?: SampleRow[] };
+    const headers = (table as ParsedTable | null)?.headers ?? [];
     await db.importBatch.update({
       where: { id: batchId },
       data: {
         status: "failed",
         ...countsData(counts),
-        errorSummary: summaryOf(table?.headers ?? [], { issues: details.issues ?? [], sample: details.sample ?? [] }, failure),
+        errorSummary: summaryOf(headers, { issues: details.issues ?? [], sample: details.sample ?? [] }, failure),
       },
     });
     await db.$transaction(async (tx) => {
@@ -328,7 +451,7 @@ export async function runCommit(actor: SessionUser, batchId: number): Promise<{ 
         action: "import.failed",
         entityType: "ImportBatch",
         entityId: batchId,
-        after: { kind: batch.kind, fileName: batch.fileName, failure: failure.key, ...countsData(counts) },
+        after: { kind, fileName: batch.fileName, failure: failure.key, ...countsData(counts) },
       });
     });
     return { status: "failed", counts };

@@ -4,11 +4,23 @@
 // punctuation), and HR can correct it before the dry run.
 import type { MessageKey } from "~/i18n/zh-CN";
 
-/** One file, one kind. Units and post types stay with the administrators' pages (see docs/data-model.md). */
-export const IMPORT_KINDS = ["people", "grades", "credits"] as const;
+/** One file, one kind. */
+export const IMPORT_KINDS = ["people", "grades", "credits", "units", "postTypes"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export function isImportKind(value: unknown): value is ImportKind {
   return typeof value === "string" && (IMPORT_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * Post types are ladder policy, which only administrators edit (/admin/ladder): only they
+ * import them. Everything else HR imports within its units.
+ */
+const ADMIN_ONLY_KINDS: readonly ImportKind[] = ["postTypes"];
+export function kindAllowed(role: string, kind: ImportKind): boolean {
+  return role === "admin" || (role === "hr" && !ADMIN_ONLY_KINDS.includes(kind));
+}
+export function kindsFor(role: string): ImportKind[] {
+  return IMPORT_KINDS.filter((kind) => kindAllowed(role, kind));
 }
 
 /** Refused while streaming: the part stops at this many bytes. */
@@ -55,6 +67,21 @@ export const IMPORT_FIELDS: Record<ImportKind, readonly FieldDef[]> = {
     { key: "competency", required: true, aliases: ["素养", "能力", "能力素养", "competency", "competence"] },
     { key: "date", required: false, aliases: ["日期", "获得日期", "培训日期", "date", "awarded on"] },
     { key: "note", required: false, aliases: ["备注", "说明", "培训名称", "项目", "note", "notes", "title"] },
+  ],
+  units: [
+    { key: "code", required: true, aliases: ["单位编码", "单位代码", "编码", "代码", "机构代码", "code", "unit code", "unitcode"] },
+    { key: "name", required: true, aliases: ["单位名称", "名称", "中文名称", "单位", "name", "unit name", "name zh"] },
+    { key: "nameEn", required: false, aliases: ["英文名称", "英文名", "english name", "name en", "nameen"] },
+    { key: "kind", required: true, aliases: ["类型", "层级", "单位类型", "单位层级", "级别", "kind", "type", "level"] },
+    { key: "parent", required: false, aliases: ["上级单位编码", "上级单位代码", "上级编码", "上级单位", "上级", "parent", "parent code", "parentcode"] },
+  ],
+  postTypes: [
+    { key: "code", required: true, aliases: ["岗位代码", "岗位编码", "代码", "编码", "code", "post code", "postcode"] },
+    { key: "name", required: true, aliases: ["岗位名称", "岗位类别", "名称", "中文名称", "name", "post name", "name zh"] },
+    { key: "nameEn", required: false, aliases: ["英文名称", "英文名", "english name", "name en", "nameen"] },
+    { key: "minGrade", required: true, aliases: ["最低等级", "起始等级", "最低级", "min grade", "mingrade", "lowest grade", "from grade"] },
+    { key: "maxGrade", required: true, aliases: ["最高等级", "最高级", "max grade", "maxgrade", "highest grade", "to grade"] },
+    { key: "sortOrder", required: false, aliases: ["排序", "序号", "顺序", "sort order", "sortorder", "order"] },
   ],
 };
 

@@ -12,10 +12,11 @@
 //   says the number is taken outside its units rather than pretending it is free).
 // - Every grade or post change writes a GradeRecord (reason "import") and an audit event;
 //   every changed person gets an audit event with before and after. A created person gets
-//   its initial GradeRecord (recorded by the officer, note "import #<batch>") but no event of
-//   its own: the batch's import.committed event (who, when, counts, the file's SHA-256) and
-//   the kept original file say what was created, and 10,000 copies of that would triple the
-//   commit's writes (docs/performance.md).
+//   its initial GradeRecord (recorded by the officer, note "import #<batch>") and a
+//   person.created event whose after is the grade, post and unit it starts with and whose
+//   reason names the batch: a grade level is set there, and every grade level needs its own
+//   record of who, when and why. They are written with createMany, 1,000 per INSERT, in the
+//   same transaction (their cost: docs/performance.md, "HR import: 10,000 people").
 import { loadLadderRules } from "~/career/promotions.server";
 import { isGradeInRange, startingGrade } from "~/career/ladder";
 import { canAccessUnit, unitScopeWhere } from "~/auth/guards.server";
@@ -52,7 +53,7 @@ const COMPARED = ["name", "unitId", "postTypeCode", "grade", "hiredOn", "secreta
 
 type ExistingPerson = PersonValues & { id: number; employeeNo: string; unit: { path: string } };
 
-export type PersonCreate = { row: number; employeeNo: string; values: PersonValues; gradeFrom: Date };
+export type PersonCreate = { row: number; employeeNo: string; unitCode: string; values: PersonValues; gradeFrom: Date };
 export type PersonUpdate = {
   row: number;
   personId: number;
@@ -209,7 +210,7 @@ export async function planPeople(ctx: PlanContext): Promise<PeoplePlan> {
         phone,
         email,
       };
-      creates.push({ row, employeeNo, values, gradeFrom: grade === null ? hiredOn : now });
+      creates.push({ row, employeeNo, unitCode: unit.code, values, gradeFrom: grade === null ? hiredOn : now });
       if (sample.length < 20) sample.push({ row, action: "create", summary: { employeeNo, name, unit: unit.code, grade: String(values.grade) } });
       continue;
     }
@@ -317,6 +318,21 @@ export async function writePeople(
         note: reason,
         recordedById: meta.actorId,
       })),
+    });
+    await tx.auditEvent.createMany({
+      data: chunk.map((c) => {
+        const personId = idByNo.get(c.employeeNo)!;
+        const after = {
+          employeeNo: c.employeeNo,
+          unitId: c.values.unitId,
+          unitCode: c.unitCode,
+          postTypeCode: c.values.postTypeCode,
+          grade: c.values.grade,
+          gradeFrom: formatDate(c.gradeFrom),
+          reason: "import",
+        };
+        return audit("person.created", personId, null, JSON.stringify(after));
+      }),
     });
   }
   const gradeRecords: { personId: number; postTypeCode: string; grade: number; effectiveFrom: Date; reason: string; note: string; recordedById: number }[] = [];

@@ -9,6 +9,7 @@ import { isMessageKey, useT, type MessageKey, type Translate } from "~/i18n/i18n
 import { isImportError } from "~/imports/errors";
 import { loadBatch, previewBatch, startCommit } from "~/imports/imports.server";
 import { fieldLabelKey, IMPORT_FIELDS, isImportKind, type ColumnMapping, type ImportKind, type MappingProblem } from "~/imports/kinds";
+import { z } from "zod";
 import { readFormData } from "~/utils/form-data.server";
 import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -29,13 +30,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ batch }, { headers: { "Cache-Control": "no-store" } });
 }
 
+const IntentSchema = z.object({ intent: z.enum(["preview", "commit"]) });
+/** A column index, "" for "not imported"; anything else becomes -1, which mappingProblems names. */
+const ColumnSchema = z
+  .union([z.literal("").transform(() => undefined), z.string().regex(/^\d{1,4}$/).transform(Number)])
+  .optional()
+  .catch(-1);
+
 /** The mapping form: map.<field> = column index, or "" for "not imported". */
 function mappingFrom(form: FormData, kind: ImportKind): ColumnMapping {
+  const schema = z.object(Object.fromEntries(IMPORT_FIELDS[kind].map((field) => [`map.${field.key}`, ColumnSchema])));
+  const values = schema.parse(Object.fromEntries(IMPORT_FIELDS[kind].map((field) => [`map.${field.key}`, form.get(`map.${field.key}`) ?? undefined])));
   const mapping: ColumnMapping = {};
   for (const field of IMPORT_FIELDS[kind]) {
-    const value = form.get(`map.${field.key}`);
-    if (typeof value !== "string" || value === "") continue;
-    mapping[field.key] = /^\d{1,4}$/.test(value) ? Number(value) : -1;
+    const index = values[`map.${field.key}`];
+    if (index !== undefined) mapping[field.key] = index;
   }
   return mapping;
 }
@@ -46,7 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // 404 for a batch outside the officer's units, before anything else is read.
   const batch = await loadBatch(user, batchId);
   const form = await readFormData(request);
-  const intent = form.get("intent");
+  const parsed = IntentSchema.safeParse({ intent: form.get("intent") });
+  if (!parsed.success) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
+  const { intent } = parsed.data;
   try {
     if (intent === "preview") {
       if (!isImportKind(batch.kind)) notFound();
@@ -54,19 +65,26 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!outcome.ok) return json<ActionData>({ problems: outcome.problems }, { status: 400 });
       return redirect(`/hr/imports/${batchId}#preview`);
     }
-    if (intent === "commit") {
-      await startCommit(user, batchId);
-      return redirect(`/hr/imports/${batchId}`);
-    }
+    await startCommit(user, batchId);
+    return redirect(`/hr/imports/${batchId}`);
   } catch (error) {
     if (isImportError(error)) return json<ActionData>({ error: { key: error.messageKey, params: error.params } }, { status: error.status });
     throw error;
   }
-  return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
 }
 
+const UNIT_KIND_PARAMS = ["kind", "parentKind"] as const;
+
+/** Row problems keep unit levels as codes (district, street, area); they are shown translated. */
 function message(t: Translate, key: string, params?: Record<string, string | number>) {
-  return isMessageKey(key) ? t(key, params) : t("errors.invalid");
+  if (!isMessageKey(key)) return t("errors.invalid");
+  const shown = params ? { ...params } : undefined;
+  for (const name of UNIT_KIND_PARAMS) {
+    const value = shown?.[name];
+    const kindKey = `imports.unitKind.${String(value)}`;
+    if (shown && value !== undefined && isMessageKey(kindKey)) shown[name] = t(kindKey);
+  }
+  return t(key, shown);
 }
 
 export default function ImportBatchPage() {

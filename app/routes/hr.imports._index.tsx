@@ -17,11 +17,13 @@ import type { StagedFile } from "~/files/storage.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { isImportError } from "~/imports/errors";
 import { createBatch, discardStaged, importUploadHandler, listBatches } from "~/imports/imports.server";
-import { IMPORT_FILE_FIELD, IMPORT_KINDS, isImportKind, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from "~/imports/kinds";
+import { IMPORT_FILE_FIELD, IMPORT_KINDS, kindsFor, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from "~/imports/kinds";
 import { isUnreadableBody, unreadableBody } from "~/utils/form-data.server";
 import { forbidden } from "~/utils/http.server";
 
 const QuerySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).optional().catch(undefined) });
+/** The multipart form's one text field (the file is streamed to disk by importUploadHandler). */
+const UploadSchema = z.object({ kind: z.enum(IMPORT_KINDS) });
 const MB = MAX_IMPORT_BYTES / 1024 / 1024;
 
 type ActionData = { error: { key: MessageKey; params?: Record<string, string | number> }; kind?: string };
@@ -31,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (user.role === "hr" && !user.scopeUnitId) forbidden();
   const { page } = QuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const history = await listBatches(user, page ?? 1);
-  return json({ ...history, maxMegabytes: MB, maxRows: MAX_IMPORT_ROWS }, { headers: { "Cache-Control": "no-store" } });
+  return json({ ...history, kinds: kindsFor(user.role), maxMegabytes: MB, maxRows: MAX_IMPORT_ROWS }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -59,11 +61,12 @@ export async function action({ request }: ActionFunctionArgs) {
     if (isUnreadableBody(error)) throw unreadableBody();
     throw error;
   }
-  const kind = form.get("kind");
-  if (!isImportKind(kind)) {
+  const parsed = UploadSchema.safeParse({ kind: form.get("kind") });
+  if (!parsed.success) {
     await discardStaged(staged);
     return refuse("imports.errors.kindInvalid", 400);
   }
+  const { kind } = parsed.data;
   const file = staged[0];
   if (!file) return refuse("imports.errors.noFile", 400, undefined, kind);
   try {
@@ -76,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Imports() {
-  const { batches, total, page, pages, maxMegabytes, maxRows } = useLoaderData<typeof loader>();
+  const { batches, total, page, pages, kinds, maxMegabytes, maxRows } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const navigation = useNavigation();
   const { t, dateTime, number } = useT();
@@ -97,7 +100,7 @@ export default function Imports() {
         ) : null}
         <Form method="post" encType="multipart/form-data" className="stack import-upload">
           <SelectField name="kind" label={t("imports.kind")} defaultValue={actionData?.kind ?? "people"}>
-            {IMPORT_KINDS.map((kind) => (
+            {kinds.map((kind) => (
               <option key={kind} value={kind}>
                 {t(`imports.kind.${kind}` as MessageKey)}
               </option>

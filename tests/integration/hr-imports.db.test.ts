@@ -1,7 +1,9 @@
 // HR imports on both dialects: the dry run writes nothing, the commit writes everything (people
-// with grade records and audit events, grade history, historic credits), re-importing the same
-// file changes nothing, a commit that fails inside its transaction leaves nothing behind, each
-// officer stays inside its units, and bad uploads (GBK, malformed, 50 MB) are handled at the route.
+// with grade records and audit events, grade history, historic credits, units with moves of whole
+// subtrees, post types for administrators), re-importing the same file changes nothing, a commit
+// that fails inside its transaction leaves nothing behind, a commit cut off by a dead process is
+// recovered (on PostgreSQL through the commit's advisory lock), each officer stays inside its
+// units, and bad uploads (GBK, malformed, 50 MB) are handled at the route.
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,8 +12,8 @@ import iconv from "iconv-lite";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "~/auth/guards.server";
 import { getSessionUser } from "~/auth/session.server";
-import { commitInFlight, createBatch, loadBatch, previewBatch, runCommit, startCommit } from "~/imports/imports.server";
-import { autoMap } from "~/imports/kinds";
+import { COMMIT_LOCK_NAMESPACE, commitInFlight, createBatch, loadBatch, previewBatch, runCommit, startCommit } from "~/imports/imports.server";
+import { autoMap, type ImportKind } from "~/imports/kinds";
 import { action as uploadAction, loader as historyLoader } from "~/routes/hr.imports._index";
 import { action as batchAction, loader as batchLoader } from "~/routes/hr.imports.$batchId";
 import { loader as fileLoader } from "~/routes/hr.imports.$batchId_.file";
@@ -57,7 +59,7 @@ function staged(content: string | Buffer, originalName = "people.csv") {
 }
 
 /** Uploads and dry-runs with the automatic mapping; returns the batch. */
-async function dryRun(actor: Officer, content: string | Buffer, kind: "people" | "grades" | "credits" = "people") {
+async function dryRun(actor: Officer, content: string | Buffer, kind: ImportKind = "people") {
   const { id } = await createBatch(actor.user, kind, staged(content));
   const batch = await loadBatch(actor.user, id);
   const outcome = await previewBatch(actor.user, id, autoMap(kind, batch.summary.headers));
@@ -164,6 +166,13 @@ describe("people", () => {
     expect(records.find((r) => r.personId === people[0].id)!.effectiveFrom.toISOString().slice(0, 10)).toBe("2019-03-01");
     const committed = await db.auditEvent.findFirstOrThrow({ where: { action: "import.committed", entityId: String(batch.id) } });
     expect(JSON.parse(committed.after!)).toMatchObject({ createdCount: 3, updatedCount: 0, unchangedCount: 0 });
+    // Each created person has its own event: who, the grade, post and unit it starts with, and why.
+    const created = await db.auditEvent.findMany({ where: { action: "person.created", personId: { in: people.map((p) => p.id) } }, orderBy: { personId: "asc" } });
+    expect(created).toHaveLength(3);
+    expect(created.every((e) => e.actorId === streetA.user.id && e.reason === `import #${batch.id}` && e.before === null)).toBe(true);
+    expect(JSON.parse(created[0].after!)).toEqual({
+      employeeNo: "E2001", unitId: tree.streets[0].areaId, unitCode: areaA, postTypeCode: "staff", grade: 3, gradeFrom: "2019-03-01", reason: "import",
+    });
 
     // The same file again: every row unchanged, nothing written but the batch and its audit event.
     const afterFirst = await counts();
@@ -388,20 +397,264 @@ describe("the routes", () => {
 });
 
 describe("a commit cut off by a stopped server", () => {
-  it("is marked failed on SQLite (one process: nobody else can be running it) and can be run again", async () => {
+  const postgres = () => process.env.DATABASE_URL!.startsWith("postgres");
+
+  /** Another instance's commit transaction: holds the batch's commit lock until `work` is done, then rolls back. */
+  async function holdingCommitLock(batchId: number, work: () => Promise<void>) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: (ok: boolean) => void;
+    const isLocked = new Promise<boolean>((resolve) => (locked = resolve));
+    const holder = db
+      .$transaction(
+        async (tx) => {
+          const rows = await tx.$queryRaw<{ ok: boolean }[]>`SELECT pg_try_advisory_xact_lock(CAST(${COMMIT_LOCK_NAMESPACE} AS INTEGER), CAST(${batchId} AS INTEGER)) AS "ok"`;
+          locked(rows[0].ok);
+          await released;
+          throw new Error("the holder's process died"); // its transaction rolls back, the lock goes with it
+        },
+        { timeout: 30_000 },
+      )
+      .catch(() => undefined);
+    expect(await isLocked).toBe(true);
+    try {
+      await work();
+    } finally {
+      release();
+      await holder;
+    }
+  }
+
+  it("is marked failed with the same message on both databases, and can be run again", async () => {
     const batch = await dryRun(streetA, peopleCsv([`S1001,沈一,${areaA},staff,2,2020-03-01,本科,,`]));
-    // As a server that stopped mid-commit leaves it: claimed, no job running, nothing written.
+    // As a server that stopped mid-commit leaves it: claimed, no commit running (on PostgreSQL: nobody holds its lock), nothing written.
     await db.importBatch.update({ where: { id: batch.id }, data: { status: "committing" } });
     const seen = await loadBatch(streetA.user, batch.id);
-    if (process.env.DATABASE_URL!.startsWith("postgres")) {
-      expect(seen.status).toBe("committing"); // another instance may be running it
-      return;
-    }
     expect(seen.status).toBe("failed");
     expect(seen.summary.failure?.key).toBe("imports.errors.interrupted");
     expect(seen.summary.headers[0]).toBe("工号");
     await previewBatch(streetA.user, batch.id, seen.mapping);
     expect((await commit(streetA, batch.id)).status).toBe("committed");
     expect(await db.person.count({ where: { employeeNo: "S1001" } })).toBe(1);
+  });
+
+  it(
+    "PostgreSQL: stays committing while another instance's transaction holds the lock; a second commit is refused meanwhile",
+    async (context) => {
+      // The database URL is known only once the suite runs; SQLite has no second instance to wait for.
+      if (!postgres()) context.skip();
+      const batch = await dryRun(streetA, peopleCsv([`S2001,沈二,${areaA},staff,2,2020-03-01,本科,,`]));
+      await holdingCommitLock(batch.id, async () => {
+        // Another instance is committing this batch: this one's commit cannot take the lock.
+        await expect(startCommit(streetA.user, batch.id)).rejects.toMatchObject({ messageKey: "imports.errors.alreadyCommitting", status: 409 });
+        expect((await loadBatch(streetA.user, batch.id)).status).toBe("previewed");
+        // That instance's claim; its commit is alive, so the page keeps showing it as running.
+        await db.importBatch.update({ where: { id: batch.id }, data: { status: "committing" } });
+        expect((await loadBatch(streetA.user, batch.id)).status).toBe("committing");
+        expect((await loadBatch(streetA.user, batch.id)).status).toBe("committing");
+      });
+      // Its process died: the transaction and its lock are gone, so the next look recovers the batch.
+      const seen = await loadBatch(streetA.user, batch.id);
+      expect(seen.status).toBe("failed");
+      expect(seen.summary.failure?.key).toBe("imports.errors.interrupted");
+      expect(await db.person.count({ where: { employeeNo: "S2001" } })).toBe(0);
+      await previewBatch(streetA.user, batch.id, seen.mapping);
+      expect((await commit(streetA, batch.id)).status).toBe("committed");
+    },
+  );
+
+  it("a commit still running is not taken for an interrupted one", async () => {
+    const batch = await dryRun(streetA, peopleCsv([`S3001,沈三,${areaA},staff,2,2020-03-01,本科,,`]));
+    await startCommit(streetA.user, batch.id);
+    // The page is looked at while the commit runs: running or done, never failed.
+    expect(["committing", "committed"]).toContain((await loadBatch(streetA.user, batch.id)).status);
+    await commitInFlight(batch.id);
+    expect((await loadBatch(streetA.user, batch.id)).status).toBe("committed");
+  });
+});
+
+describe("units", () => {
+  const UNIT_HEADER = "单位编码,单位名称,英文名称,层级,上级单位编码";
+  const unitsCsv = (rows: string[]) => [UNIT_HEADER, ...rows].join("\n") + "\n";
+  let districtCode: string;
+  let streetACode: string;
+  let streetBCode: string;
+  let admin: Officer;
+
+  beforeAll(async () => {
+    const codes = await db.unit.findMany({ where: { id: { in: [tree.district.id, tree.streets[0].id, tree.streets[1].id] } }, select: { id: true, code: true } });
+    const code = (id: number) => codes.find((c) => c.id === id)!.code;
+    [districtCode, streetACode, streetBCode] = [code(tree.district.id), code(tree.streets[0].id), code(tree.streets[1].id)];
+    const user = await makeUser("admin");
+    const cookie = await sessionCookieFor(user.id);
+    admin = { user: (await getSessionUser(getRequest("/hr", cookie)))!, cookie };
+  });
+
+  const unit = (code: string) => db.unit.findUniqueOrThrow({ where: { code } });
+  const unitCounts = async () => ({ units: await db.unit.count(), audits: await db.auditEvent.count({ where: { entityType: "Unit" } }) });
+
+  it("keeps a street officer inside its street: every bad row named, nothing written", async () => {
+    const before = await unitCounts();
+    const batch = await dryRun(
+      streetA,
+      unitsCsv([
+        `UA-NEW1,新建一居,New area 1,居民区,${streetACode}`, // fine
+        `UA-NEW2,新建二居,,居民区,${streetBCode}`, // under another street
+        `UA-ST,新街道,,街道,${districtCode}`, // a street: its parent, the district, is outside the street
+        `${streetACode},改名的街道,,街道,${districtCode}`, // the officer's own unit
+        `${areaB},别人的居民区,,居民区,${streetBCode}`, // another street's area
+        `UA-NEW3,三居,,小区,${streetACode}`, // unknown level
+        `UA-NEW1,重复,,居民区,${streetACode}`, // duplicate code
+        `UA-NEW4,四居,,居民区,UA-NEW1`, // an area under an area
+        `UA-NEW5,五居,,居民区,`, // no parent
+      ]),
+      "units",
+    );
+    const problems = batch.summary.issues.map((i) => [i.row, i.field, i.key]);
+    expect(problems).toEqual([
+      [3, "parent", "imports.errors.unitParentOutOfScope"],
+      [4, "parent", "imports.errors.unitParentOutOfScope"],
+      [5, "code", "imports.errors.unitOwnScope"],
+      [6, "code", "imports.errors.unitOutOfScope"],
+      [7, "kind", "imports.errors.unitKindUnknown"],
+      [8, "code", "imports.errors.duplicateUnitCode"],
+      [9, "parent", "imports.errors.unitParentLevel"],
+      [10, "parent", "imports.errors.unitParentRequired"],
+    ]);
+    expect(batch.summary.issues.find((i) => i.row === 9)!.params).toEqual({ value: "UA-NEW1", kind: "area", parentKind: "street" });
+    expect([batch.createdCount, batch.errorCount]).toEqual([1, 8]);
+    expect(await unitCounts()).toEqual(before);
+    await expect(startCommit(streetA.user, batch.id)).rejects.toMatchObject({ messageKey: "imports.errors.fixErrorsFirst" });
+    // Its own street as exported (parent: the district outside its units), unchanged: no problem.
+    const street = await db.unit.findUniqueOrThrow({ where: { id: tree.streets[0].id } });
+    const own = await dryRun(streetA, unitsCsv([`${street.code},${street.nameZh},${street.nameEn},街道,${districtCode}`]), "units");
+    expect([own.unchangedCount, own.errorCount]).toEqual([1, 0]);
+  });
+
+  it("creates a street and its areas listed before it, with paths and audit; re-importing changes nothing", async () => {
+    const csv = unitsCsv([
+      `ud-a1,东一居民区,East 1,居民区,UD-S`, // before its parent, and in lower case
+      `UD-A2,东二居民区,,area,UD-S`,
+      `UD-S,东街道,East street,街道,${districtCode}`,
+    ]);
+    const before = await unitCounts();
+    const batch = await dryRun(district, csv, "units");
+    expect([batch.createdCount, batch.updatedCount, batch.unchangedCount, batch.errorCount]).toEqual([3, 0, 0, 0]);
+    expect(await unitCounts()).toEqual(before);
+    expect((await commit(district, batch.id)).status).toBe("committed");
+    const [street, a1, a2] = await Promise.all([unit("UD-S"), unit("UD-A1"), unit("UD-A2")]);
+    expect([street.kind, street.parentId, street.path]).toEqual(["street", tree.district.id, `${tree.district.path}${street.id}/`]);
+    expect([a1.nameZh, a1.nameEn, a1.kind, a1.parentId, a1.path]).toEqual(["东一居民区", "East 1", "area", street.id, `${street.path}${a1.id}/`]);
+    expect(a2.nameEn).toBe("东二居民区"); // no English name given: the Chinese one
+    const events = await db.auditEvent.findMany({ where: { entityType: "Unit", action: "unit.created", entityId: { in: [street.id, a1.id, a2.id].map(String) } } });
+    expect(events).toHaveLength(3);
+    expect(events.every((e) => e.actorId === district.user.id && e.reason === `import #${batch.id}`)).toBe(true);
+    expect(JSON.parse(events.find((e) => e.entityId === String(a1.id))!.after!)).toMatchObject({ code: "UD-A1", kind: "area", parentCode: "UD-S", path: a1.path });
+
+    const afterFirst = await unitCounts();
+    const again = await dryRun(district, csv, "units");
+    expect([again.createdCount, again.updatedCount, again.unchangedCount, again.errorCount]).toEqual([0, 0, 3, 0]);
+    await commit(district, again.id);
+    expect(await unitCounts()).toEqual(afterFirst);
+  });
+
+  it("renames and moves an area to another street in one transaction; its people follow; levels and loops refused", async () => {
+    const a1 = await unit("UD-A1");
+    const person = await makePerson(a1.id, { employeeNo: "U1001" });
+    const bad = await dryRun(district, unitsCsv([`UD-A1,东一居民区,,居民区,${districtCode}`, `UD-S,东街道,,居民区,${districtCode}`]), "units");
+    expect(bad.summary.issues.map((i) => [i.row, i.key])).toEqual([
+      [2, "imports.errors.unitParentLevel"],
+      [3, "imports.errors.unitKindFixed"],
+    ]);
+    const batch = await dryRun(district, unitsCsv([`UD-A1,东一居民区（迁）,,居民区,${streetACode}`]), "units");
+    expect([batch.updatedCount, batch.errorCount]).toEqual([1, 0]);
+    expect(batch.summary.sample[0].changed).toEqual(["name", "parent"]);
+    expect(streetA.user.scopeUnitPath && a1.path.startsWith(streetA.user.scopeUnitPath)).toBe(false);
+    await commit(district, batch.id);
+    const moved = await unit("UD-A1");
+    expect([moved.nameZh, moved.parentId, moved.path]).toEqual(["东一居民区（迁）", tree.streets[0].id, `${tree.streets[0].path}${a1.id}/`]);
+    // The street's officer now reaches the area and its people (paths are read per request).
+    const asStreetA = await dryRun(streetA, peopleCsv([`U1001,测试人员,UD-A1,staff,4,2020-03-01,本科,,`]));
+    expect([asStreetA.updatedCount, asStreetA.errorCount]).toEqual([1, 0]);
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: "unit.updated", entityId: String(a1.id) } });
+    expect(JSON.parse(event.before!)).toMatchObject({ nameZh: "东一居民区", parentCode: "UD-S", path: a1.path });
+    expect(JSON.parse(event.after!)).toMatchObject({ nameZh: "东一居民区（迁）", parentCode: streetACode, path: moved.path, unitsMoved: 1 });
+    expect((await db.person.findUniqueOrThrow({ where: { id: person.id } })).unitId).toBe(a1.id);
+  });
+
+  it("lets an administrator create a district and move a street there with its whole subtree", async () => {
+    await expect(dryRun(district, unitsCsv([`UD-D2,第二区,,区,`]), "units").then((b) => b.summary.issues.map((i) => i.key))).resolves.toEqual([
+      "imports.errors.unitDistrictAdminOnly",
+    ]);
+    const a2Before = await unit("UD-A2");
+    const batch = await dryRun(admin, unitsCsv([`UD-S,东街道,,街道,UD-D2`, `UD-D2,第二区,Second district,区,`]), "units");
+    expect([batch.createdCount, batch.updatedCount, batch.errorCount]).toEqual([1, 1, 0]);
+    await commit(admin, batch.id);
+    const [d2, street, a2] = await Promise.all([unit("UD-D2"), unit("UD-S"), unit("UD-A2")]);
+    expect([d2.parentId, d2.path]).toEqual([null, `/${d2.id}/`]);
+    expect([street.parentId, street.path]).toEqual([d2.id, `/${d2.id}/${street.id}/`]);
+    expect(a2.path).toBe(`/${d2.id}/${street.id}/${a2.id}/`); // not in the file: rewritten with its street
+    expect(a2Before.path.startsWith(tree.district.path)).toBe(true);
+    // Out of the district officer's reach now.
+    const lost = await dryRun(district, unitsCsv([`UD-A2,东二居民区,,居民区,UD-S`]), "units");
+    expect(lost.summary.issues.map((i) => i.key)).toEqual(["imports.errors.unitOutOfScope"]);
+  });
+});
+
+describe("post types", () => {
+  const POST_HEADER = "岗位代码,岗位名称,英文名称,最低等级,最高等级,排序";
+  const postsCsv = (rows: string[]) => [POST_HEADER, ...rows].join("\n") + "\n";
+  let admin: Officer;
+
+  beforeAll(async () => {
+    const user = await makeUser("admin");
+    const cookie = await sessionCookieFor(user.id);
+    admin = { user: (await getSessionUser(getRequest("/hr", cookie)))!, cookie };
+  });
+
+  it("are an administrator's: HR's upload is refused and the file not kept", async () => {
+    const filesBefore = keptFiles().length;
+    await expect(createBatch(district.user, "postTypes", staged(postsCsv(["volunteer,志愿者,,1,6,9"])))).rejects.toMatchObject({
+      messageKey: "imports.errors.kindNotAllowed",
+      status: 403,
+    });
+    expect(keptFiles().length).toBe(filesBefore);
+    const form = new FormData();
+    form.set("kind", "postTypes");
+    form.set("file", new Blob([postsCsv(["volunteer,志愿者,,1,6,9"])]), "posts.csv");
+    const response = await settle(() => uploadAction(args(new Request(BASE + "/hr/imports", { method: "POST", body: form, headers: { Cookie: district.cookie } }))));
+    expect(response.status).toBe(403);
+    const page = (await (await settle(() => historyLoader(args(getRequest("/hr/imports", district.cookie))))).json()) as { kinds: string[] };
+    expect(page.kinds).not.toContain("postTypes");
+  });
+
+  it("creates and renames; refuses a range that would strand people; re-importing changes nothing", async () => {
+    await makePerson(tree.streets[0].areaId, { employeeNo: "P1001" }); // staff, grade 3
+    const bad = await dryRun(
+      admin,
+      postsCsv(["staff,工作人员,Staff,5,12,", "Bad Code,错误,,1,2,", "aide,助理,,9,3,", "aide2,助理二,,0,19,", "volunteer,志愿者,,1,6,x"]),
+      "postTypes",
+    );
+    expect(bad.summary.issues.map((i) => [i.row, i.field, i.key])).toEqual([
+      [2, "minGrade", "imports.errors.postRangeStrands"],
+      [3, "code", "imports.errors.postCodeInvalid"],
+      [4, "maxGrade", "imports.errors.postRangeReversed"],
+      [5, "minGrade", "imports.errors.postGradeInvalid"],
+      [5, "maxGrade", "imports.errors.postGradeInvalid"],
+      [6, "sortOrder", "imports.errors.sortOrderInvalid"],
+    ]);
+    expect(bad.summary.issues[0].params).toMatchObject({ code: "staff", min: 5, max: 12 });
+
+    const csv = postsCsv(["VOLUNTEER,志愿者,Volunteer,1,6,9", "supervisor,主管,Supervisor (deputy),4,15,"]);
+    const batch = await dryRun(admin, csv, "postTypes");
+    expect([batch.createdCount, batch.updatedCount, batch.unchangedCount, batch.errorCount]).toEqual([1, 1, 0, 0]);
+    await commit(admin, batch.id);
+    expect(await db.postType.findUniqueOrThrow({ where: { code: "volunteer" } })).toMatchObject({ nameZh: "志愿者", nameEn: "Volunteer", minGrade: 1, maxGrade: 6, sortOrder: 9 });
+    expect((await db.postType.findUniqueOrThrow({ where: { code: "supervisor" } })).nameEn).toBe("Supervisor (deputy)");
+    const changed = await db.auditEvent.findFirstOrThrow({ where: { action: "post_type.changed", entityId: "supervisor", reason: `import #${batch.id}` } });
+    expect(JSON.parse(changed.before!)).toEqual({ nameEn: "supervisor" });
+    expect(await db.auditEvent.count({ where: { action: "post_type.created", entityId: "volunteer" } })).toBe(1);
+    const again = await dryRun(admin, csv, "postTypes");
+    expect([again.createdCount, again.updatedCount, again.unchangedCount]).toEqual([0, 0, 2]);
   });
 });
