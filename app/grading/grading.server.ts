@@ -17,11 +17,13 @@ import { recordAudit } from "~/audit/audit.server";
 import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/credits/ledger.server";
 import { ATTENDED_STATUSES, effectiveCreditYear, sessionMinutes } from "~/enrolment/completion.server";
 import { inTransaction } from "~/enrolment/transaction.server";
+import { DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from "~/i18n/i18n";
 import { notify } from "~/notifications/notifications.server";
 import { db, dialect, type DbTx, type Prisma } from "~/utils/db.server";
 import { GRADING_ERRORS, GradingError } from "./errors";
 import { competencyWeights, disagreements, individualOutcome, markerTotal, MAX_TOTAL, meanRoundHalfUp, type Disagreement, type IndividualOutcome } from "./marks";
 import type { RubricDocument } from "./rubric-format";
+import { criterionTitle, levelLabel } from "./rubric-text";
 
 export type CampRole = "lead" | "mentor" | "judge";
 
@@ -40,11 +42,13 @@ const rubricSelect = {
     select: {
       id: true,
       title: true,
+      titleEn: true,
       description: true,
+      descriptionEn: true,
       weight: true,
       competencyId: true,
       competency: { select: { code: true, nameZh: true, nameEn: true } },
-      levels: { orderBy: [{ sortOrder: "asc" }, { id: "asc" }], select: { id: true, label: true, descriptor: true, points: true } },
+      levels: { orderBy: [{ sortOrder: "asc" }, { id: "asc" }], select: { id: true, label: true, labelEn: true, descriptor: true, descriptorEn: true, points: true } },
     },
   },
 } satisfies Prisma.RubricSelect;
@@ -63,10 +67,12 @@ export async function rubricDocument(client: DbTx, rubricId: number): Promise<Ru
     name: rubric.name,
     criteria: rubric.criteria.map((c) => ({
       title: c.title,
+      titleEn: c.titleEn,
       description: c.description,
+      descriptionEn: c.descriptionEn,
       competency: c.competency.code,
       weight: c.weight,
-      levels: c.levels.map((l) => ({ label: l.label, descriptor: l.descriptor, points: l.points })),
+      levels: c.levels.map((l) => ({ label: l.label, labelEn: l.labelEn, descriptor: l.descriptor, descriptorEn: l.descriptorEn, points: l.points })),
     })),
   };
 }
@@ -86,9 +92,13 @@ async function campHasMarks(client: DbTx, campId: number) {
 
 /**
  * Creates a rubric (criteria and levels) from a document. Competencies are matched by code in
- * the active framework (else the newest framework that has the code).
+ * the active framework; a code the active framework lacks keeps the competency the replaced
+ * rubric used for it (`keep`: its competency ids), so re-saving a rubric written under an older
+ * framework never moves a criterion to another version's row; else the newest framework that
+ * has the code.
  */
-async function createRubric(tx: DbTx, rubric: RubricDocument, place: { campId: number | null; isTemplate: boolean; name?: string }) {
+async function createRubric(tx: DbTx, rubric: RubricDocument, place: { campId: number | null; isTemplate: boolean; name?: string }, keep: readonly number[] = []) {
+  const kept = new Set(keep);
   const codes = [...new Set(rubric.criteria.map((c) => c.competency))];
   const competencies = await tx.competency.findMany({
     where: { code: { in: codes } },
@@ -96,7 +106,7 @@ async function createRubric(tx: DbTx, rubric: RubricDocument, place: { campId: n
   });
   const idByCode = new Map<string, { id: number; rank: number }>();
   for (const c of competencies) {
-    const rank = (c.framework.status === "active" ? 1_000_000 : 0) + c.framework.version;
+    const rank = (c.framework.status === "active" ? 2_000_000_000 : kept.has(c.id) ? 1_000_000_000 : 0) + c.framework.version;
     const known = idByCode.get(c.code);
     if (!known || rank > known.rank) idByCode.set(c.code, { id: c.id, rank });
   }
@@ -110,11 +120,15 @@ async function createRubric(tx: DbTx, rubric: RubricDocument, place: { campId: n
       criteria: {
         create: rubric.criteria.map((c, i) => ({
           title: c.title,
+          titleEn: c.titleEn,
           description: c.description,
+          descriptionEn: c.descriptionEn,
           competencyId: idByCode.get(c.competency)!.id,
           weight: c.weight,
           sortOrder: i + 1,
-          levels: { create: c.levels.map((l, j) => ({ label: l.label, descriptor: l.descriptor, points: l.points, sortOrder: j + 1 })) },
+          levels: {
+            create: c.levels.map((l, j) => ({ label: l.label, labelEn: l.labelEn, descriptor: l.descriptor, descriptorEn: l.descriptorEn, points: l.points, sortOrder: j + 1 })),
+          },
         })),
       },
     },
@@ -144,7 +158,7 @@ export async function replaceCampRubric(input: { campId: number; actorId: number
     if (await campHasMarks(tx, input.campId)) throw new GradingError(GRADING_ERRORS.rubricLocked);
     const previous = await loadCampRubric(tx, input.campId);
     if (previous) await tx.rubric.update({ where: { id: previous.id }, data: { campId: null }, select: { id: true } });
-    const created = await createRubric(tx, input.rubric, { campId: input.campId, isTemplate: false });
+    const created = await createRubric(tx, input.rubric, { campId: input.campId, isTemplate: false }, previous?.criteria.map((c) => c.competencyId));
     await recordAudit(tx, {
       actorId: input.actorId,
       action: "camp.rubric_replaced",
@@ -168,7 +182,7 @@ export async function saveRubricAsTemplate(input: { campId: number; actorId: num
     const current = await loadCampRubric(tx, input.campId);
     if (!current) throw new GradingError(GRADING_ERRORS.noRubric);
     const document = (await rubricDocument(tx, current.id))!;
-    const created = await createRubric(tx, document, { campId: null, isTemplate: true, name: name || document.name });
+    const created = await createRubric(tx, document, { campId: null, isTemplate: true, name: name || document.name }, current.criteria.map((c) => c.competencyId));
     await recordAudit(tx, {
       actorId: input.actorId,
       action: "rubric.template_saved",
@@ -228,14 +242,14 @@ export async function saveMark(input: { projectId: number; markerId: number; sco
       const criterion = criteria.get(score.criterionId);
       if (!criterion) throw new GradingError(GRADING_ERRORS.foreignCriterion, { criterionId: score.criterionId });
       if (score.levelId !== null && !criterion.levels.some((l) => l.id === score.levelId)) {
-        throw new GradingError(GRADING_ERRORS.foreignLevel, { criterion: criterion.title });
+        throw new GradingError(GRADING_ERRORS.foreignLevel, { criterion: criterion.title, criterionId: criterion.id });
       }
       chosen.set(score.criterionId, { levelId: score.levelId, comment: score.comment.trim() });
     }
     const complete = rubric.criteria.every((c) => chosen.get(c.id)?.levelId != null);
     if (input.submit && !complete) {
       const first = rubric.criteria.find((c) => chosen.get(c.id)?.levelId == null)!;
-      throw new GradingError(GRADING_ERRORS.incomplete, { criterion: first.title });
+      throw new GradingError(GRADING_ERRORS.incomplete, { criterion: first.title, criterionId: first.id });
     }
     const existing = await tx.mark.findUnique({
       where: { projectId_markerId: { projectId: input.projectId, markerId: input.markerId } },
@@ -807,7 +821,7 @@ export async function loadReleasePage(campId: number) {
       outcomes,
     });
   }
-  const criteria = new Map((rubric?.criteria ?? []).map((c) => [c.id, c.title]));
+  const criteria = new Map((rubric?.criteria ?? []).map((c) => [c.id, { title: c.title, titleEn: c.titleEn }]));
   return { camp, rubric: rubric ? { id: rubric.id, name: rubric.name } : null, criteria: Object.fromEntries(criteria), projects: rows };
 }
 
@@ -874,12 +888,15 @@ async function criterionEvidence(campId: number, projectId: number) {
   ]);
   return (rubric?.criteria ?? []).map((c) => {
     const points = marks.flatMap((m) => m.scores.filter((s) => s.criterionId === c.id).map((s) => s.level.points * 100));
-    return { criterionId: c.id, title: c.title, weight: c.weight, competency: c.competency, meanPoints: meanRoundHalfUp(points) };
+    return { criterionId: c.id, title: c.title, titleEn: c.titleEn, weight: c.weight, competency: c.competency, meanPoints: meanRoundHalfUp(points) };
   });
 }
 
-/** Criterion-level marks of a camp, one row per marker and criterion (for the CSV export). */
-export async function campMarkRows(campId: number) {
+/**
+ * Criterion-level marks of a camp, one row per marker and criterion (for the CSV and XLSX
+ * exports), the criterion and level texts in the reader's language.
+ */
+export async function campMarkRows(campId: number, locale: Locale = DEFAULT_LOCALE) {
   const rubric = await loadCampRubric(db, campId);
   const marks = await db.mark.findMany({
     where: { project: { team: { campId } } },
@@ -889,7 +906,7 @@ export async function campMarkRows(campId: number) {
       total: true,
       marker: { select: { username: true, displayName: true } },
       project: { select: { id: true, title: true, team: { select: { name: true } }, finalMark: { select: { total: true, method: true, releasedAt: true } } } },
-      scores: { select: { criterionId: true, comment: true, level: { select: { label: true, points: true } } } },
+      scores: { select: { criterionId: true, comment: true, level: { select: { label: true, labelEn: true, points: true } } } },
     },
   });
   const rows: (string | number | null)[][] = [];
@@ -903,10 +920,10 @@ export async function campMarkRows(campId: number) {
         mark.marker.username,
         mark.marker.displayName,
         mark.status,
-        criterion.title,
+        criterionTitle(locale, criterion),
         criterion.competency.code,
         criterion.weight,
-        score?.level.label ?? "",
+        score ? levelLabel(locale, score.level) : "",
         score?.level.points ?? null,
         score ? criterion.weight * score.level.points : null,
         score?.comment ?? "",
@@ -919,7 +936,42 @@ export async function campMarkRows(campId: number) {
   return rows;
 }
 
+/** The columns of campMarkRows, by name (the exports look values up by these). */
 export const MARK_CSV_HEADER = ["project_id", "team", "project", "marker", "marker_name", "status", "criterion", "competency", "weight", "level", "level_points", "criterion_score", "comment", "marker_total", "final_total", "final_method"];
+
+/** Each column's header in the exports (CSV and XLSX), in the reader's language. */
+export const MARK_COLUMN_HEADERS: Record<string, MessageKey> = {
+  project_id: "grading.marks.col.projectId",
+  team: "grading.marks.col.team",
+  project: "grading.marks.col.project",
+  marker: "grading.marks.col.marker",
+  marker_name: "grading.marks.col.markerName",
+  status: "grading.marks.col.status",
+  criterion: "grading.marks.col.criterion",
+  competency: "grading.marks.col.competency",
+  weight: "grading.marks.col.weight",
+  level: "grading.marks.col.level",
+  level_points: "grading.marks.col.levelPoints",
+  criterion_score: "grading.marks.col.criterionScore",
+  comment: "grading.marks.col.comment",
+  marker_total: "grading.marks.col.markerTotal",
+  final_total: "grading.marks.col.finalTotal",
+  final_method: "grading.marks.col.finalMethod",
+};
+
+/** The coded values of campMarkRows (a mark's status, how the final mark was reached) as words. */
+export const MARK_VALUE_TEXT: Record<string, Record<string, MessageKey>> = {
+  status: { submitted: "grading.marks.status.submitted", draft: "grading.marks.status.draft" },
+  final_method: { mean: "grading.marks.method.mean", moderated: "grading.marks.method.moderated" },
+};
+
+/** One campMarkRows row with its coded values in words (for the CSV; the XLSX does the same per column). */
+export function markRowText(row: (string | number | null)[], t: Translate): (string | number | null)[] {
+  return row.map((value, i) => {
+    const key = typeof value === "string" ? MARK_VALUE_TEXT[MARK_CSV_HEADER[i]]?.[value] : undefined;
+    return key ? t(key) : value;
+  });
+}
 
 export async function projectInCamp(projectId: number, campId: number): Promise<boolean> {
   return (await db.project.count({ where: { id: projectId, team: { campId } } })) > 0;

@@ -92,22 +92,26 @@ const RUBRIC: RubricDocument = {
   criteria: [
     {
       title: "问题与背景",
+      titleEn: "",
       description: "Needs, data, voices",
+      descriptionEn: "",
       competency: "residents",
       weight: 60,
       levels: [
-        { label: "优秀", descriptor: "=complete, convincing", points: 100 },
-        { label: "待改进", descriptor: "line one\nline two", points: 30 },
+        { label: "优秀", labelEn: "", descriptor: "=complete, convincing", descriptorEn: "", points: 100 },
+        { label: "待改进", labelEn: "", descriptor: "line one\nline two", descriptorEn: "", points: 30 },
       ],
     },
     {
       title: "预算",
+      titleEn: "Budget",
       description: "",
+      descriptionEn: "",
       competency: "services",
       weight: 40,
       levels: [
-        { label: "合格", descriptor: "", points: 60 },
-        { label: "不合格", descriptor: "", points: 0 },
+        { label: "合格", labelEn: "Pass", descriptor: "", descriptorEn: "", points: 60 },
+        { label: "不合格", labelEn: "Fail", descriptor: "", descriptorEn: "", points: 0 },
       ],
     },
   ],

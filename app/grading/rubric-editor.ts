@@ -4,21 +4,43 @@
 // intents return the edited draft for the page to show again — nothing is written until
 // "save", which validates the whole draft and replaces the camp's rubric in one transaction.
 //
-// Field names: name; c.<i>.title, c.<i>.description, c.<i>.competency, c.<i>.weight;
-// c.<i>.l.<j>.label, c.<i>.l.<j>.descriptor, c.<i>.l.<j>.points. Figures stay strings in the
-// draft so what the person typed (even "abc") is shown back with its error.
+// Field names: name; c.<i>.title, c.<i>.titleEn, c.<i>.description, c.<i>.descriptionEn,
+// c.<i>.competency, c.<i>.origin (hidden), c.<i>.weight; c.<i>.l.<j>.label, c.<i>.l.<j>.labelEn,
+// c.<i>.l.<j>.descriptor, c.<i>.l.<j>.descriptorEn, c.<i>.l.<j>.points. Figures stay strings
+// in the draft so what the person typed (even "abc") is shown back with its error. The English
+// texts are optional ("" = English readers see the Chinese), with the Chinese fields' limits.
+//
+// Competencies: a criterion normally assesses a competency of the active framework. One saved
+// while another framework was active may assess a competency the active framework no longer
+// has (its code was removed). `origin` carries the code the criterion had in the saved rubric
+// ("" for a criterion added in the editor) so that such a criterion keeps its competency —
+// offered in the drop-down, accepted on save — while a new criterion may pick only an active
+// one. Nothing ever switches a criterion's competency without the person choosing it.
 import { msg, type FieldErrors } from "~/utils/forms";
 import { RUBRIC_LIMITS, type RubricDocument } from "./rubric-format";
 
-export type DraftLevel = { label: string; descriptor: string; points: string };
-export type DraftCriterion = { title: string; description: string; competency: string; weight: string; levels: DraftLevel[] };
+export type DraftLevel = { label: string; labelEn: string; descriptor: string; descriptorEn: string; points: string };
+export type DraftCriterion = {
+  title: string;
+  titleEn: string;
+  description: string;
+  descriptionEn: string;
+  competency: string;
+  /** The competency code of this criterion in the saved rubric; "" for a criterion added since. */
+  origin: string;
+  weight: string;
+  levels: DraftLevel[];
+};
 export type RubricDraft = { name: string; criteria: DraftCriterion[] };
 
-const blankLevel = (points: number): DraftLevel => ({ label: "", descriptor: "", points: String(points) });
+const blankLevel = (points: number): DraftLevel => ({ label: "", labelEn: "", descriptor: "", descriptorEn: "", points: String(points) });
 export const blankCriterion = (competency: string): DraftCriterion => ({
   title: "",
+  titleEn: "",
   description: "",
+  descriptionEn: "",
   competency,
+  origin: "",
   weight: "",
   levels: [blankLevel(100), blankLevel(60)],
 });
@@ -28,10 +50,13 @@ export function draftFromDocument(doc: RubricDocument): RubricDraft {
     name: doc.name,
     criteria: doc.criteria.map((c) => ({
       title: c.title,
+      titleEn: c.titleEn,
       description: c.description,
+      descriptionEn: c.descriptionEn,
       competency: c.competency,
+      origin: c.competency,
       weight: String(c.weight),
-      levels: c.levels.map((l) => ({ label: l.label, descriptor: l.descriptor, points: String(l.points) })),
+      levels: c.levels.map((l) => ({ label: l.label, labelEn: l.labelEn, descriptor: l.descriptor, descriptorEn: l.descriptorEn, points: String(l.points) })),
     })),
   };
 }
@@ -48,12 +73,22 @@ export function draftFromForm(form: FormData): RubricDraft {
   for (let i = 0; i < RUBRIC_LIMITS.criteria && form.has(`c.${i}.title`); i++) {
     const levels: DraftLevel[] = [];
     for (let j = 0; j < RUBRIC_LIMITS.levels && form.has(`c.${i}.l.${j}.label`); j++) {
-      levels.push({ label: text(form.get(`c.${i}.l.${j}.label`)), descriptor: text(form.get(`c.${i}.l.${j}.descriptor`)), points: text(form.get(`c.${i}.l.${j}.points`)) });
+      const at = `c.${i}.l.${j}`;
+      levels.push({
+        label: text(form.get(`${at}.label`)),
+        labelEn: text(form.get(`${at}.labelEn`)),
+        descriptor: text(form.get(`${at}.descriptor`)),
+        descriptorEn: text(form.get(`${at}.descriptorEn`)),
+        points: text(form.get(`${at}.points`)),
+      });
     }
     criteria.push({
       title: text(form.get(`c.${i}.title`)),
+      titleEn: text(form.get(`c.${i}.titleEn`)),
       description: text(form.get(`c.${i}.description`)),
+      descriptionEn: text(form.get(`c.${i}.descriptionEn`)),
       competency: text(form.get(`c.${i}.competency`)),
+      origin: text(form.get(`c.${i}.origin`)),
       weight: text(form.get(`c.${i}.weight`)),
       levels,
     });
@@ -133,23 +168,35 @@ function optionalText(value: string, max: number, key: string, errors: FieldErro
 }
 
 /**
- * Every rule, each reported at its field: texts present and within length, a competency of
- * the framework, weights 1–100 adding up to 100 (the marks' scale depends on it), 2–10 levels
- * per criterion with points 0–100 and no two levels of a criterion on the same points.
+ * Every rule, each reported at its field: texts present and within length (English texts
+ * optional, same limits), a competency of the active framework — or, for a criterion of the
+ * saved rubric, the competency it already assesses (`keptCodes`: the saved rubric's codes
+ * outside the active framework) —, weights 1–100 adding up to 100 (the marks' scale depends
+ * on it), 2–10 levels per criterion with points 0–100 and no two levels of a criterion on the
+ * same points.
+ *
+ * `origin` comes from the form, so a forged one could only name another code the saved rubric
+ * already uses: the kept codes are the server's, never the form's.
  */
-export function checkDraft(draft: RubricDraft, competencyCodes: readonly string[]): DraftCheck {
+export function checkDraft(draft: RubricDraft, activeCodes: readonly string[], keptCodes: readonly string[] = []): DraftCheck {
   const errors: FieldErrors = {};
   const name = requiredText(draft.name, RUBRIC_LIMITS.nameLength, "name", errors);
   let formError: string | undefined;
   if (draft.criteria.length === 0) formError = msg("grading.rubric.errors.noCriteria");
-  const known = new Set(competencyCodes);
+  const active = new Set(activeCodes);
+  const kept = new Set(keptCodes);
   let weightSum = 0;
   let weightsValid = true;
   const criteria = draft.criteria.map((c, i) => {
     const at = `c.${i}`;
     const title = requiredText(c.title, RUBRIC_LIMITS.titleLength, `${at}.title`, errors);
+    const titleEn = optionalText(c.titleEn, RUBRIC_LIMITS.titleLength, `${at}.titleEn`, errors);
     const description = optionalText(c.description, RUBRIC_LIMITS.descriptionLength, `${at}.description`, errors);
-    if (!known.has(c.competency)) errors[`${at}.competency`] = msg("errors.invalidChoice");
+    const descriptionEn = optionalText(c.descriptionEn, RUBRIC_LIMITS.descriptionLength, `${at}.descriptionEn`, errors);
+    if (!active.has(c.competency)) {
+      const keeps = kept.has(c.competency) && c.origin === c.competency;
+      if (!keeps) errors[`${at}.competency`] = msg(kept.has(c.competency) ? "grading.editor.errors.inactiveCompetency" : "errors.invalidChoice");
+    }
     const weight = wholeNumber(c.weight, 1, 100);
     if (weight === null) {
       errors[`${at}.weight`] = msg("grading.editor.errors.weight");
@@ -160,14 +207,16 @@ export function checkDraft(draft: RubricDraft, competencyCodes: readonly string[
     const levels = c.levels.map((l, j) => {
       const lat = `${at}.l.${j}`;
       const label = requiredText(l.label, RUBRIC_LIMITS.labelLength, `${lat}.label`, errors);
+      const labelEn = optionalText(l.labelEn, RUBRIC_LIMITS.labelLength, `${lat}.labelEn`, errors);
       const descriptor = optionalText(l.descriptor, RUBRIC_LIMITS.descriptorLength, `${lat}.descriptor`, errors);
+      const descriptorEn = optionalText(l.descriptorEn, RUBRIC_LIMITS.descriptorLength, `${lat}.descriptorEn`, errors);
       const points = wholeNumber(l.points, 0, 100);
       if (points === null) errors[`${lat}.points`] = msg("grading.editor.errors.points");
       else if (seen.has(points)) errors[`${lat}.points`] = msg("grading.editor.errors.samePoints", { points });
       else seen.add(points);
-      return { label, descriptor, points: points ?? 0 };
+      return { label, labelEn, descriptor, descriptorEn, points: points ?? 0 };
     });
-    return { title, description, competency: c.competency, weight: weight ?? 0, levels };
+    return { title, titleEn, description, descriptionEn, competency: c.competency, weight: weight ?? 0, levels };
   });
   if (weightsValid && criteria.length > 0 && weightSum !== 100) formError ??= msg("grading.rubric.errors.weightsSum", { sum: weightSum });
   if (formError || Object.keys(errors).length > 0) return { ok: false, fieldErrors: errors, formError: formError ?? msg("errors.form") };

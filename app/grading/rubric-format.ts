@@ -17,6 +17,8 @@ export const RUBRIC_ERRORS = {
 export type RubricErrorKey = (typeof RUBRIC_ERRORS)[keyof typeof RUBRIC_ERRORS];
 
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** An optional text: absent (a file from before the field existed) reads as "". */
+const optional = (max: number) => z.string().trim().max(max).default("");
 
 /** Sizes of a rubric, shared by the import and the editor. */
 export const RUBRIC_LIMITS = {
@@ -30,15 +32,21 @@ export const RUBRIC_LIMITS = {
   descriptorLength: 1000,
 } as const;
 
+// The English texts ("…En") are optional: "" shows the Chinese to English readers
+// (rubric-text.ts), and files exported before they existed still import.
 export const RubricLevelSchema = z.object({
   label: text(RUBRIC_LIMITS.labelLength),
-  descriptor: z.string().trim().max(RUBRIC_LIMITS.descriptorLength).default(""),
+  labelEn: optional(RUBRIC_LIMITS.labelLength),
+  descriptor: optional(RUBRIC_LIMITS.descriptorLength),
+  descriptorEn: optional(RUBRIC_LIMITS.descriptorLength),
   points: z.number().int().min(0).max(100),
 });
 
 export const RubricCriterionSchema = z.object({
   title: text(RUBRIC_LIMITS.titleLength),
-  description: z.string().trim().max(RUBRIC_LIMITS.descriptionLength).default(""),
+  titleEn: optional(RUBRIC_LIMITS.titleLength),
+  description: optional(RUBRIC_LIMITS.descriptionLength),
+  descriptionEn: optional(RUBRIC_LIMITS.descriptionLength),
   competency: text(50),
   weight: z.number().int().min(1).max(100),
   // One level could not tell work apart, and moderation's "two levels apart" needs at least two.
@@ -79,10 +87,12 @@ export function rubricToJson(rubric: RubricDocument): string {
       name: rubric.name,
       criteria: rubric.criteria.map((c) => ({
         title: c.title,
+        titleEn: c.titleEn,
         description: c.description,
+        descriptionEn: c.descriptionEn,
         competency: c.competency,
         weight: c.weight,
-        levels: c.levels.map((l) => ({ label: l.label, descriptor: l.descriptor, points: l.points })),
+        levels: c.levels.map((l) => ({ label: l.label, labelEn: l.labelEn, descriptor: l.descriptor, descriptorEn: l.descriptorEn, points: l.points })),
       })),
     },
     null,
@@ -100,12 +110,31 @@ export function parseRubricJson(textValue: string): RubricParse {
   return checkRubric(value);
 }
 
-export const RUBRIC_CSV_HEADER = ["rubric", "criterion", "criterion_description", "competency", "weight", "level", "level_descriptor", "points"];
+/** The columns an imported CSV must have (a file written before the English columns existed has just these). */
+export const RUBRIC_CSV_REQUIRED = ["rubric", "criterion", "criterion_description", "competency", "weight", "level", "level_descriptor", "points"] as const;
+/** The English texts: written on every export, optional on import (a missing column reads as ""). */
+export const RUBRIC_CSV_ENGLISH = ["criterion_en", "criterion_description_en", "level_en", "level_descriptor_en"] as const;
+export const RUBRIC_CSV_HEADER = [
+  "rubric",
+  "criterion",
+  "criterion_en",
+  "criterion_description",
+  "criterion_description_en",
+  "competency",
+  "weight",
+  "level",
+  "level_en",
+  "level_descriptor",
+  "level_descriptor_en",
+  "points",
+] as const;
 
 /** One row per level; the criterion's fields repeat on each of its levels. */
 export function rubricToCsv(rubric: RubricDocument): string {
-  const rows = rubric.criteria.flatMap((c) => c.levels.map((l) => [rubric.name, c.title, c.description, c.competency, c.weight, l.label, l.descriptor, l.points]));
-  return csvDocument(RUBRIC_CSV_HEADER, rows);
+  const rows = rubric.criteria.flatMap((c) =>
+    c.levels.map((l) => [rubric.name, c.title, c.titleEn, c.description, c.descriptionEn, c.competency, c.weight, l.label, l.labelEn, l.descriptor, l.descriptorEn, l.points]),
+  );
+  return csvDocument([...RUBRIC_CSV_HEADER], rows);
 }
 
 /** RFC 4180 rows: quoted fields with doubled quotes, CRLF or LF line ends, a leading BOM ignored. */
@@ -168,21 +197,31 @@ export function parseRubricCsv(textValue: string): RubricParse {
   if (!rows || rows.length < 2) return { ok: false, error: RUBRIC_ERRORS.invalidCsv };
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
-  if (RUBRIC_CSV_HEADER.some((name) => col(name) < 0)) return { ok: false, error: RUBRIC_ERRORS.invalidCsv };
-  const criteria: { title: string; description: string; competency: string; weight: number; levels: { label: string; descriptor: string; points: number }[] }[] = [];
+  if (RUBRIC_CSV_REQUIRED.some((name) => col(name) < 0)) return { ok: false, error: RUBRIC_ERRORS.invalidCsv };
+  type Level = { label: string; labelEn: string; descriptor: string; descriptorEn: string; points: number };
+  const criteria: { title: string; titleEn: string; description: string; descriptionEn: string; competency: string; weight: number; levels: Level[] }[] = [];
   let name = "";
   for (const raw of rows.slice(1)) {
-    const cell = (n: string) => unguard(raw[col(n)] ?? "").trim();
+    // A column the file lacks (only the English ones may be missing) reads as "".
+    const cell = (n: string) => (col(n) < 0 ? "" : unguard(raw[col(n)] ?? "").trim());
     name ||= cell("rubric");
     const weight = Number(cell("weight"));
     const points = Number(cell("points"));
     const title = cell("criterion");
     let criterion = criteria.at(-1);
     if (!criterion || criterion.title !== title) {
-      criterion = { title, description: cell("criterion_description"), competency: cell("competency"), weight, levels: [] };
+      criterion = {
+        title,
+        titleEn: cell("criterion_en"),
+        description: cell("criterion_description"),
+        descriptionEn: cell("criterion_description_en"),
+        competency: cell("competency"),
+        weight,
+        levels: [],
+      };
       criteria.push(criterion);
     }
-    criterion.levels.push({ label: cell("level"), descriptor: cell("level_descriptor"), points });
+    criterion.levels.push({ label: cell("level"), labelEn: cell("level_en"), descriptor: cell("level_descriptor"), descriptorEn: cell("level_descriptor_en"), points });
   }
   return checkRubric({ name, criteria });
 }

@@ -10,6 +10,7 @@ import type { SessionUser } from "~/auth/guards.server";
 import { campStaffRole, ORGANISER_ROLES } from "~/camps/camps.server";
 import { loadCampRubric, memberOutcomes, type MemberOutcome } from "~/grading/grading.server";
 import { meanRoundHalfUp } from "~/grading/marks";
+import { criterionTitle, levelLabel } from "~/grading/rubric-text";
 import { translator, type Locale } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { forbidden, notFound } from "~/utils/http.server";
@@ -63,7 +64,7 @@ export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
           marks: {
             where: { status: "submitted" },
             orderBy: { markerId: "asc" },
-            select: { total: true, scores: { select: { criterionId: true, comment: true, level: { select: { label: true, points: true } } } } },
+            select: { total: true, scores: { select: { criterionId: true, comment: true, level: { select: { label: true, labelEn: true, points: true } } } } },
           },
         },
       },
@@ -86,10 +87,10 @@ export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
     const criteria = (rubric?.criteria ?? []).map((criterion) => {
       const scores = project.marks.map((mark, i) => {
         const score = mark.scores.find((s) => s.criterionId === criterion.id);
-        return { marker: i + 1, label: score?.level.label ?? null, levelPoints: score?.level.points ?? null, points: score ? criterion.weight * score.level.points : null, comment: score?.comment ?? "" };
+        return { marker: i + 1, level: score ? { label: score.level.label, labelEn: score.level.labelEn } : null, levelPoints: score?.level.points ?? null, points: score ? criterion.weight * score.level.points : null, comment: score?.comment ?? "" };
       });
       const scored = scores.map((s) => s.points).filter((p): p is number => p !== null);
-      return { title: criterion.title, competency: criterion.competency, weight: criterion.weight, scores, mean: meanRoundHalfUp(scored) };
+      return { title: criterion.title, titleEn: criterion.titleEn, competency: criterion.competency, weight: criterion.weight, scores, mean: meanRoundHalfUp(scored) };
     });
     projects.push({
       id: project.id,
@@ -143,9 +144,9 @@ export function writeTeamFeedback(pdf: PdfWriter, data: TeamFeedback) {
     pdf.label(t("documents.feedback.criteria"));
     const marker = (n: number) => t("documents.feedback.marker", { n });
     const rows = project.criteria.map((c) => [
-      `${c.title}\n${pdf.locale === "en" ? c.competency.nameEn || c.competency.nameZh : c.competency.nameZh}`,
+      `${criterionTitle(pdf.locale, c)}\n${pdf.locale === "en" ? c.competency.nameEn || c.competency.nameZh : c.competency.nameZh}`,
       `${pdf.number(c.weight)}%`,
-      c.scores.map((s) => `${marker(s.marker)}：${s.label ?? "—"}${s.levelPoints === null ? "" : `（${s.levelPoints}%）`}`).join("\n"),
+      c.scores.map((s) => `${marker(s.marker)}：${s.level ? levelLabel(pdf.locale, s.level) : "—"}${s.levelPoints === null ? "" : `（${s.levelPoints}%）`}`).join("\n"),
       c.mean === null ? "—" : pdf.points(c.mean),
       c.scores
         .filter((s) => s.comment.trim())

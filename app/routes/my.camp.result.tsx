@@ -4,6 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { loadMyCampResults } from "~/grading/grading.server";
+import { criterionTitle } from "~/grading/rubric-text";
 import { teamIdsOfProjects } from "~/pdf/camp-feedback.server";
 import { useT } from "~/i18n/i18n";
 import { fields } from "~/utils/forms";
@@ -86,7 +87,7 @@ export default function MyCampResult() {
                     <tbody>
                       {r.evidence.map((e) => (
                         <tr key={e.criterionId}>
-                          <th scope="row">{e.title}</th>
+                          <th scope="row">{criterionTitle(locale, e)}</th>
                           <td>{locale === "en" ? e.competency.nameEn : e.competency.nameZh}</td>
                           <td>{e.weight}%</td>
                           <td>{e.meanPoints === null ? "—" : `${points(e.meanPoints)}%`}</td>

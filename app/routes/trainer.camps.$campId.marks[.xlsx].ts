@@ -5,6 +5,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/auth/guards.server";
 import { requireCampLead } from "~/grading/access.server";
 import { campMarksXlsxStream, XLSX_CONTENT_TYPE } from "~/grading/marks-xlsx.server";
+import { resolveLocale } from "~/i18n/i18n.server";
 import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
 
@@ -13,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = fields.id().safeParse(params.campId);
   if (!id.success) notFound();
   await requireCampLead(user, id.data);
-  return new Response(await campMarksXlsxStream(id.data), {
+  return new Response(await campMarksXlsxStream(id.data, await resolveLocale(request, user.locale)), {
     headers: {
       "Content-Type": XLSX_CONTENT_TYPE,
       "Content-Disposition": `attachment; filename="camp-${id.data}-marks.xlsx"`,

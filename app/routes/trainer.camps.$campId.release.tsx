@@ -11,6 +11,7 @@ import { requireCampLead } from "~/grading/access.server";
 import { isGradingError } from "~/grading/errors";
 import { loadReleasePage, moderateMark, projectInCamp, releaseProject, unreleaseProject } from "~/grading/grading.server";
 import { parsePoints } from "~/grading/points";
+import { criterionTitle } from "~/grading/rubric-text";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -84,6 +85,10 @@ export default function CampRelease() {
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const navigation = useNavigation();
   const { t, locale, dateTime, points } = useT();
+  const titleOf = (criterionId: number) => {
+    const criterion = criteria[String(criterionId)];
+    return criterion ? criterionTitle(locale, criterion) : "";
+  };
   const busy = navigation.state === "submitting";
   const course = camp.offering.course;
   const message = (p: { key: string; params?: Params }) => (isMessageKey(p.key) ? t(p.key, p.params) : t("errors.invalid"));
@@ -175,7 +180,7 @@ export default function CampRelease() {
                     <li key={i}>
                       {d.kind === "total"
                         ? t("grading.disagreement.total", { a: name(d.markerIds[0]), b: name(d.markerIds[1]), difference: points(d.difference) })
-                        : t("grading.disagreement.criterion", { a: name(d.markerIds[0]), b: name(d.markerIds[1]), levels: d.levels, criterion: criteria[String(d.criterionId)] ?? "" })}
+                        : t("grading.disagreement.criterion", { a: name(d.markerIds[0]), b: name(d.markerIds[1]), levels: d.levels, criterion: titleOf(d.criterionId) })}
                     </li>
                   );
                 })}

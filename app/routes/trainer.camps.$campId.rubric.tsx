@@ -11,7 +11,8 @@ import { isGradingError } from "~/grading/errors";
 import { copyTemplateRubric, listTemplates, loadCampRubric, replaceCampRubric, rubricDocument, rubricLocked, saveRubricAsTemplate } from "~/grading/grading.server";
 import { applyIntent, checkDraft, draftFromDocument, draftFromForm, draftWeightSum, emptyDraft, type RubricDraft } from "~/grading/rubric-editor";
 import { parseRubricText, RUBRIC_LIMITS } from "~/grading/rubric-format";
-import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
+import { criterionDescription, criterionTitle, levelDescriptor, levelLabel } from "~/grading/rubric-text";
+import { isMessageKey, useT, type Locale, type MessageKey, type Params, type Translate } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
 import { readFormData } from "~/utils/form-data.server";
@@ -47,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canEdit = role === "lead" && !locked;
   const draft = !canEdit ? null : rubric ? draftFromDocument((await rubricDocument(db, rubric.id))!) : emptyDraft(competencies[0]?.code ?? "");
   return json(
-    { camp, rubric, templates, locked, isLead: role === "lead", canEdit, competencies, draft },
+    { camp, rubric, templates, locked, isLead: role === "lead", canEdit, competencies, kept: keptCompetencies(rubric, competencies), draft },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
@@ -59,6 +60,17 @@ async function activeCompetencies() {
     orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
     select: { code: true, nameZh: true, nameEn: true },
   });
+}
+
+/**
+ * The competencies the camp's rubric assesses that the active framework lacks (the framework
+ * changed after the rubric was written): its criteria may keep them (rubric-editor.ts).
+ */
+function keptCompetencies(rubric: Awaited<ReturnType<typeof loadCampRubric>>, active: { code: string }[]) {
+  const activeCodes = new Set(active.map((c) => c.code));
+  const kept = new Map<string, { code: string; nameZh: string; nameEn: string }>();
+  for (const c of rubric?.criteria ?? []) if (!activeCodes.has(c.competency.code)) kept.set(c.competency.code, c.competency);
+  return [...kept.values()];
 }
 
 type ActionData = {
@@ -89,13 +101,17 @@ async function editorAction(form: FormData, intent: string, campId: number, acto
   const revision = Date.now();
   const draft = draftFromForm(form);
   if (await rubricLocked(db, campId)) return json<ActionData>({ error: { key: "grading.errors.rubricLocked" }, draft, revision }, { status: 409 });
-  const competencies = await activeCompetencies();
+  const [competencies, current] = await Promise.all([activeCompetencies(), loadCampRubric(db, campId)]);
   if (intent !== "save") {
     const next = applyIntent(draft, intent, competencies[0]?.code ?? "");
     if (!next) return json<ActionData>({ error: { key: "errors.badRequest" }, draft, revision }, { status: 400 });
     return json<ActionData>({ draft: next, revision });
   }
-  const checked = checkDraft(draft, competencies.map((c) => c.code));
+  const checked = checkDraft(
+    draft,
+    competencies.map((c) => c.code),
+    keptCompetencies(current, competencies).map((c) => c.code),
+  );
   if (!checked.ok) return json<ActionData>({ error: messageOf(checked.formError ?? "errors.form"), fieldErrors: checked.fieldErrors, draft, revision }, { status: 400 });
   await replaceCampRubric({ campId, actorId, rubric: checked.rubric, source: "editor" });
   return json<ActionData>({ notice: { key: "grading.rubric.replaced" }, revision });
@@ -137,7 +153,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CampRubric() {
-  const { camp, rubric, templates, locked, isLead, canEdit, competencies, draft } = useLoaderData<typeof loader>();
+  const { camp, rubric, templates, locked, isLead, canEdit, competencies, kept, draft } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const navigation = useNavigation();
   const { t, locale } = useT();
@@ -172,17 +188,17 @@ export default function CampRubric() {
             {rubric.criteria.map((c) => (
               <li key={c.id}>
                 <h3>
-                  {c.title} <span className="badge">{t("grading.screen.weight", { weight: c.weight })}</span>
+                  {criterionTitle(locale, c)} <span className="badge">{t("grading.screen.weight", { weight: c.weight })}</span>
                 </h3>
                 <p className="muted small">
-                  {t("grading.rubric.competency", { name: locale === "en" ? c.competency.nameEn : c.competency.nameZh })}
-                  {c.description ? ` · ${c.description}` : ""}
+                  {t("grading.rubric.competency", { name: competencyName(t, locale, c.competency, kept) })}
+                  {c.description ? ` · ${criterionDescription(locale, c)}` : ""}
                 </p>
                 <ul className="grading-rubric-levels">
                   {c.levels.map((l) => (
                     <li key={l.id}>
-                      <strong>{l.label}</strong> <span className="muted small">{t("grading.screen.levelPoints", { points: l.points })}</span>
-                      {l.descriptor ? <span className="grading-level__descriptor small">{l.descriptor}</span> : null}
+                      <strong>{levelLabel(locale, l)}</strong> <span className="muted small">{t("grading.screen.levelPoints", { points: l.points })}</span>
+                      {l.descriptor ? <span className="grading-level__descriptor small">{levelDescriptor(locale, l)}</span> : null}
                     </li>
                   ))}
                 </ul>
@@ -204,6 +220,7 @@ export default function CampRubric() {
           key={actionData?.revision ?? rubric?.id ?? 0}
           draft={actionData?.draft ?? draft}
           competencies={competencies}
+          kept={kept}
           fieldErrors={actionData?.draft ? (actionData.fieldErrors ?? {}) : {}}
           busy={busy}
         />
@@ -282,11 +299,33 @@ export default function CampRubric() {
 
 type Competency = { code: string; nameZh: string; nameEn: string };
 
+/** A competency's name in the reader's language; one the active framework lacks says so. */
+function competencyName(t: Translate, locale: Locale, competency: Competency, kept: Competency[]) {
+  const name = locale === "en" ? competency.nameEn || competency.nameZh : competency.nameZh;
+  return kept.some((k) => k.code === competency.code) ? t("grading.editor.inactiveCompetency", { name }) : name;
+}
+
+/**
+ * The drop-down's choices for one criterion: the active framework's competencies, plus the one
+ * it keeps from the saved rubric and the one it shows now when the active framework lacks them
+ * — so the selected option is always the criterion's own and saving never switches it quietly.
+ * A code nobody knows (a forged form shown back with its error) is listed by its code.
+ */
+function competencyOptions(t: Translate, locale: Locale, criterion: { competency: string; origin: string }, active: Competency[], kept: Competency[]) {
+  const options = active.map((k) => ({ code: k.code, name: competencyName(t, locale, k, kept), inactive: false }));
+  for (const code of new Set([criterion.origin, criterion.competency])) {
+    if (!code || options.some((o) => o.code === code)) continue;
+    const known = kept.find((k) => k.code === code) ?? { code, nameZh: code, nameEn: code };
+    options.push({ code, name: t("grading.editor.inactiveCompetency", { name: locale === "en" ? known.nameEn || known.nameZh : known.nameZh }), inactive: true });
+  }
+  return options;
+}
+
 /**
  * The whole rubric as one form. Every button posts the form with its intent, so nothing typed
  * is lost when a criterion or level is added, moved or removed, with or without JavaScript.
  */
-function RubricEditor({ draft, competencies, fieldErrors, busy }: { draft: RubricDraft; competencies: Competency[]; fieldErrors: FieldErrors; busy: boolean }) {
+function RubricEditor({ draft, competencies, kept, fieldErrors, busy }: { draft: RubricDraft; competencies: Competency[]; kept: Competency[]; fieldErrors: FieldErrors; busy: boolean }) {
   const { t, locale } = useT();
   const err = (name: string) => translateError(t, fieldErrors[name]);
   const sum = draftWeightSum(draft);
@@ -295,6 +334,7 @@ function RubricEditor({ draft, competencies, fieldErrors, busy }: { draft: Rubri
     <section className="card" aria-labelledby="editor-title">
       <h2 id="editor-title">{t("grading.editor.title")}</h2>
       <p className="muted small">{t("grading.editor.hint")}</p>
+      <p className="muted small">{t("grading.editor.englishHint")}</p>
       <Form method="post" className="stack rubric-editor" noValidate>
         {/* The first submit button is what Enter in a field presses: make that "save". */}
         <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
@@ -303,21 +343,43 @@ function RubricEditor({ draft, competencies, fieldErrors, busy }: { draft: Rubri
         <TextField name="name" label={t("grading.editor.name")} defaultValue={draft.name} maxLength={RUBRIC_LIMITS.nameLength} error={err("name")} />
         {draft.criteria.map((c, i) => {
           const n = i + 1;
+          const options = competencyOptions(t, locale, c, competencies, kept);
+          const keepsInactive = options.some((o) => o.inactive && o.code === c.competency);
           return (
             <fieldset key={i} className="rubric-editor__criterion" data-criterion-index={i}>
               <legend>{t("grading.editor.criterion", { n })}</legend>
-              <TextField name={`c.${i}.title`} label={t("grading.editor.criterionTitle")} defaultValue={c.title} maxLength={RUBRIC_LIMITS.titleLength} error={err(`c.${i}.title`)} />
+              <input type="hidden" name={`c.${i}.origin`} value={c.origin} />
               <div className="rubric-editor__row">
-                <SelectField name={`c.${i}.competency`} label={t("grading.editor.competency")} defaultValue={c.competency} error={err(`c.${i}.competency`)}>
-                  {competencies.map((k) => (
+                <TextField name={`c.${i}.title`} label={t("grading.editor.criterionTitle")} defaultValue={c.title} maxLength={RUBRIC_LIMITS.titleLength} error={err(`c.${i}.title`)} />
+                <TextField
+                  name={`c.${i}.titleEn`}
+                  label={t("grading.editor.criterionTitleEn")}
+                  lang="en"
+                  defaultValue={c.titleEn}
+                  maxLength={RUBRIC_LIMITS.titleLength}
+                  error={err(`c.${i}.titleEn`)}
+                />
+              </div>
+              <div className="rubric-editor__row">
+                <SelectField
+                  name={`c.${i}.competency`}
+                  label={t("grading.editor.competency")}
+                  defaultValue={c.competency}
+                  hint={keepsInactive ? t("grading.editor.inactiveHint") : undefined}
+                  error={err(`c.${i}.competency`)}
+                >
+                  {options.map((k) => (
                     <option key={k.code} value={k.code}>
-                      {locale === "en" ? k.nameEn : k.nameZh}
+                      {k.name}
                     </option>
                   ))}
                 </SelectField>
                 <TextField name={`c.${i}.weight`} label={t("grading.editor.weight")} defaultValue={c.weight} inputMode="numeric" size={4} error={err(`c.${i}.weight`)} />
               </div>
-              <EditorTextArea name={`c.${i}.description`} label={t("grading.editor.description")} defaultValue={c.description} error={err(`c.${i}.description`)} />
+              <div className="rubric-editor__row">
+                <EditorTextArea name={`c.${i}.description`} label={t("grading.editor.description")} defaultValue={c.description} error={err(`c.${i}.description`)} />
+                <EditorTextArea name={`c.${i}.descriptionEn`} label={t("grading.editor.descriptionEn")} lang="en" defaultValue={c.descriptionEn} error={err(`c.${i}.descriptionEn`)} />
+              </div>
               <fieldset className="rubric-editor__levels">
                 <legend>{t("grading.editor.levels", { n })}</legend>
                 {err(`c.${i}.levels`) ? (
@@ -332,9 +394,20 @@ function RubricEditor({ draft, competencies, fieldErrors, busy }: { draft: Rubri
                     <div key={j} className="rubric-editor__level" role="group" aria-label={t("grading.editor.level", { n, m })}>
                       <div className="rubric-editor__row">
                         <TextField name={`${at}.label`} label={t("grading.editor.label", { m })} defaultValue={l.label} maxLength={RUBRIC_LIMITS.labelLength} error={err(`${at}.label`)} />
+                        <TextField
+                          name={`${at}.labelEn`}
+                          label={t("grading.editor.labelEn", { m })}
+                          lang="en"
+                          defaultValue={l.labelEn}
+                          maxLength={RUBRIC_LIMITS.labelLength}
+                          error={err(`${at}.labelEn`)}
+                        />
                         <TextField name={`${at}.points`} label={t("grading.editor.points")} defaultValue={l.points} inputMode="numeric" size={4} error={err(`${at}.points`)} />
                       </div>
-                      <EditorTextArea name={`${at}.descriptor`} label={t("grading.editor.descriptor")} defaultValue={l.descriptor} error={err(`${at}.descriptor`)} />
+                      <div className="rubric-editor__row">
+                        <EditorTextArea name={`${at}.descriptor`} label={t("grading.editor.descriptor")} defaultValue={l.descriptor} error={err(`${at}.descriptor`)} />
+                        <EditorTextArea name={`${at}.descriptorEn`} label={t("grading.editor.descriptorEn")} lang="en" defaultValue={l.descriptorEn} error={err(`${at}.descriptorEn`)} />
+                      </div>
                       <p className="button-row">
                         <EditorButton intent={`level.up.${i}.${j}`} label={t("grading.editor.levelUp", { n, m })} disabled={busy || j === 0}>
                           {t("grading.editor.up")}
@@ -391,12 +464,12 @@ function EditorButton({ intent, label, disabled, children }: { intent: string; l
   );
 }
 
-function EditorTextArea({ name, label, defaultValue, error }: { name: string; label: string; defaultValue: string; error?: string }) {
+function EditorTextArea({ name, label, defaultValue, error, lang }: { name: string; label: string; defaultValue: string; error?: string; lang?: string }) {
   const id = `f-${name.replace(/\./g, "-")}`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} name={name} rows={2} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      <textarea id={id} name={name} rows={2} lang={lang} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
       {error ? (
         <span id={`${id}-error`} className="field__error" role="alert">
           {error}

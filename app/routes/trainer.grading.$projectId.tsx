@@ -11,6 +11,7 @@ import { isGradingError } from "~/grading/errors";
 import { loadGradingScreen, recordAdjustment, saveMark, type ScoreInput } from "~/grading/grading.server";
 import { markerTotal } from "~/grading/marks";
 import { parsePoints } from "~/grading/points";
+import { criterionDescription, criterionTitle, levelDescriptor, levelLabel } from "~/grading/rubric-text";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
@@ -152,7 +153,7 @@ export default function GradingScreen() {
   const actionData = useActionData<typeof action>() as ActionData | undefined;
   const navigation = useNavigation();
   const fetcher = useFetcher<typeof action>();
-  const { t, dateTime, points } = useT();
+  const { t, locale, dateTime, points } = useT();
   const formRef = useRef<HTMLFormElement>(null);
   const dirty = useRef(false);
   const [selection, setSelection] = useState<Selection>(() => Object.fromEntries((mine?.scores ?? []).map((s) => [String(s.criterionId), s.levelId])));
@@ -196,7 +197,13 @@ export default function GradingScreen() {
   const complete = criteria.length > 0 && chosen.length === criteria.length;
   const fetchError = (fetcher.data as ActionData | undefined)?.error;
   const error = actionData?.error ?? fetchError;
-  const errorText = error ? (isMessageKey(error.key) ? t(error.key, error.params) : t("errors.invalid")) : undefined;
+  const titleOf = (criterionId: unknown) => {
+    const criterion = criteria.find((c) => c.id === criterionId);
+    return criterion ? criterionTitle(locale, criterion) : "";
+  };
+  // A refusal names its criterion by id too: shown in the reader's language, not the stored Chinese.
+  const errorParams = error?.params?.criterionId !== undefined ? { ...error.params, criterion: titleOf(error.params.criterionId) } : error?.params;
+  const errorText = error ? (isMessageKey(error.key) ? t(error.key, errorParams) : t("errors.invalid")) : undefined;
   const markerName = (id: number) => (id === data.viewerId ? mine?.marker.displayName : others.find((m) => m.markerId === id)?.marker.displayName) ?? `#${id}`;
   const version = project.version;
 
@@ -283,16 +290,16 @@ export default function GradingScreen() {
                 return (
                   <fieldset key={c.id} className="grading-criterion" data-criterion={c.id} disabled={!editable}>
                     <legend>
-                      <strong>{c.title}</strong> <span className="muted small">{t("grading.screen.weight", { weight: c.weight })}</span>
+                      <strong>{criterionTitle(locale, c)}</strong> <span className="muted small">{t("grading.screen.weight", { weight: c.weight })}</span>
                     </legend>
-                    {c.description ? <p className="muted small">{c.description}</p> : null}
+                    {c.description ? <p className="muted small">{criterionDescription(locale, c)}</p> : null}
                     <div className="grading-levels">
                       {c.levels.map((l, i) => (
                         <label key={l.id} className="grading-level">
                           <input type="radio" name={name} value={l.id} defaultChecked={current?.levelId === l.id} aria-keyshortcuts={String(i + 1)} />
                           <span>
-                            <strong>{l.label}</strong> <span className="muted small">{t("grading.screen.levelPoints", { points: l.points })}</span>
-                            {l.descriptor ? <span className="grading-level__descriptor small">{l.descriptor}</span> : null}
+                            <strong>{levelLabel(locale, l)}</strong> <span className="muted small">{t("grading.screen.levelPoints", { points: l.points })}</span>
+                            {l.descriptor ? <span className="grading-level__descriptor small">{levelDescriptor(locale, l)}</span> : null}
                           </span>
                         </label>
                       ))}
@@ -343,7 +350,7 @@ export default function GradingScreen() {
                   <th scope="col">{t("grading.col.marker")}</th>
                   {criteria.map((c) => (
                     <th key={c.id} scope="col">
-                      {c.title}
+                      {criterionTitle(locale, c)}
                     </th>
                   ))}
                   <th scope="col" className="num">
@@ -360,7 +367,7 @@ export default function GradingScreen() {
                       const level = c.levels.find((l) => l.id === score?.levelId);
                       return (
                         <td key={c.id} title={score?.comment || undefined}>
-                          {level?.label ?? "—"}
+                          {level ? levelLabel(locale, level) : "—"}
                         </td>
                       );
                     })}
@@ -384,7 +391,7 @@ export default function GradingScreen() {
                         a: markerName(d.markerIds[0]),
                         b: markerName(d.markerIds[1]),
                         levels: d.levels,
-                        criterion: criteria.find((c) => c.id === d.criterionId)?.title ?? "",
+                        criterion: titleOf(d.criterionId),
                       })}
                 </li>
               ))}

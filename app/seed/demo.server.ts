@@ -213,20 +213,35 @@ const PROJECT_IDEAS = [
   { title: "垃圾分类“绿色账户”积分超市", background: "湿垃圾分出率停滞在 70%，年轻住户参与度低。", design: "线上积分兑换 + 周末亲子积分市集，积分可兑换社区服务。", budget: "首年物资 2.4 万元，由物业和驻区企业共同承担。", impact: "分出率提升到 90% 以上，新增 40 户青年家庭参与。" },
 ];
 
-const RUBRIC_CRITERIA: { title: string; description: string; competency: CompetencyCode; weight: number }[] = [
-  { title: "问题与背景分析", description: "Problem and background: evidence of residents' needs, data and voices.", competency: "residents", weight: 20 },
-  { title: "方案设计与可行性", description: "Design and feasibility: a plan that can really be carried out.", competency: "innovation", weight: 25 },
-  { title: "多方协同与资源整合", description: "Coordination: who takes part and what each brings.", competency: "coordination", weight: 20 },
-  { title: "预算与可持续性", description: "Budget and sustainability: realistic costs and who pays after year one.", competency: "services", weight: 15 },
-  { title: "路演表达", description: "Presentation: clear, convincing, within time.", competency: "communication", weight: 20 },
+/** Chinese and English texts: the English pages show titleEn etc. (rubric-text.ts). */
+const RUBRIC_CRITERIA: { title: string; titleEn: string; description: string; descriptionEn: string; competency: CompetencyCode; weight: number }[] = [
+  {
+    title: "问题与背景分析",
+    titleEn: "Problem and background",
+    description: "有居民诉求、数据和居民声音作为依据。",
+    descriptionEn: "Evidence of residents' needs, data and voices.",
+    competency: "residents",
+    weight: 20,
+  },
+  { title: "方案设计与可行性", titleEn: "Design and feasibility", description: "方案切实可行，能够真正落地。", descriptionEn: "A plan that can really be carried out.", competency: "innovation", weight: 25 },
+  { title: "多方协同与资源整合", titleEn: "Coordination and resources", description: "谁参与、各方带来什么。", descriptionEn: "Who takes part and what each brings.", competency: "coordination", weight: 20 },
+  {
+    title: "预算与可持续性",
+    titleEn: "Budget and sustainability",
+    description: "成本测算实际，第一年之后由谁出资。",
+    descriptionEn: "Realistic costs and who pays after year one.",
+    competency: "services",
+    weight: 15,
+  },
+  { title: "路演表达", titleEn: "Presentation", description: "清楚、有说服力、不超时。", descriptionEn: "Clear, convincing, within time.", competency: "communication", weight: 20 },
 ];
 
 /** Level points are a percentage of the criterion (× weight / 100 gives the criterion's share). */
 const RUBRIC_LEVELS = [
-  { label: "优秀 Excellent", descriptor: "Complete, convincing, ready to carry out.", points: 100 },
-  { label: "良好 Good", descriptor: "Sound, with minor gaps.", points: 80 },
-  { label: "合格 Adequate", descriptor: "Meets the brief, with clear weaknesses.", points: 60 },
-  { label: "待改进 Needs work", descriptor: "Missing essential parts.", points: 30 },
+  { label: "优秀", labelEn: "Excellent", descriptor: "完整、有说服力，可以直接实施。", descriptorEn: "Complete, convincing, ready to carry out.", points: 100 },
+  { label: "良好", labelEn: "Good", descriptor: "扎实，有小的欠缺。", descriptorEn: "Sound, with minor gaps.", points: 80 },
+  { label: "合格", labelEn: "Adequate", descriptor: "符合要求，但有明显不足。", descriptorEn: "Meets the brief, with clear weaknesses.", points: 60 },
+  { label: "待改进", labelEn: "Needs work", descriptor: "缺少必要内容。", descriptorEn: "Missing essential parts.", points: 30 },
 ];
 
 // ================================================================ randomness and time
@@ -1271,7 +1286,9 @@ async function writeDemo(tx: DbTx, passwordHash: string, now: Date, year: number
     RUBRIC_CRITERIA.map((criterion, i) => ({
       competencyId: competencyId.get(criterion.competency)!,
       title: criterion.title,
+      titleEn: criterion.titleEn,
       description: criterion.description,
+      descriptionEn: criterion.descriptionEn,
       weight: criterion.weight,
       sortOrder: i + 1,
       ...(withLevels ? { levels: { create: RUBRIC_LEVELS.map((level, j) => ({ ...level, sortOrder: j + 1 })) } } : {}),

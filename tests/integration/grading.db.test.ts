@@ -27,12 +27,16 @@ import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release"
 import { loader as marksCsvLoader } from "~/routes/trainer.camps.$campId.marks[.csv]";
 import { action as rubricAction, loader as rubricLoader } from "~/routes/trainer.camps.$campId.rubric";
 import { loader as rubricCsvLoader } from "~/routes/trainer.camps.$campId.rubric[.csv]";
+import { loader as rubricJsonLoader } from "~/routes/trainer.camps.$campId.rubric[.json]";
+import { loader as feedbackPdfLoader } from "~/routes/camps.teams.$teamId.feedback[.pdf]";
+import { localeCookie } from "~/i18n/i18n.server";
 import { action as gradingAction } from "~/routes/trainer.grading.$projectId";
 import { loader as queueLoader } from "~/routes/trainer.grading._index";
 import { loader as trainerHomeLoader } from "~/routes/trainer._index";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions, notificationsOf, type Catalogue } from "../support/enrolment-fixtures";
 import { makeUnitTree, makeUser } from "../support/factories";
+import { pdfText, readAll } from "../support/pdf";
 import { formRequest, getRequest, sessionCookieFor, settle } from "../support/requests";
 
 let tree: Awaited<ReturnType<typeof makeUnitTree>>;
@@ -427,7 +431,9 @@ describe("the pages", () => {
     const leadCookie = await sessionCookieFor(f.lead.id);
     const csv = await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, leadCookie), params: { campId: String(f.camp.id) }, context: {} }));
     const text = await csv.text();
-    expect(text.split("\r\n")[0]).toContain('"project_id","team","project","marker"');
+    // Headers in the reader's language (Chinese by default), as the other exports.
+    expect(text.split("\r\n")[0]).toContain('"项目编号","小组","项目","评分人账号"');
+    expect(text).toContain('"已提交"');
     expect(text).toContain('"note 1"');
     const refused = await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, cookie), params: { campId: String(f.camp.id) }, context: {} }));
     expect(refused.status).toBe(403);
@@ -457,8 +463,10 @@ describe("the pages", () => {
 function editorFields(draft: RubricDraft, intent: string): Record<string, string> {
   const out: Record<string, string> = { intent, name: draft.name };
   draft.criteria.forEach((c, i) => {
-    Object.assign(out, { [`c.${i}.title`]: c.title, [`c.${i}.description`]: c.description, [`c.${i}.competency`]: c.competency, [`c.${i}.weight`]: c.weight });
-    c.levels.forEach((l, j) => Object.assign(out, { [`c.${i}.l.${j}.label`]: l.label, [`c.${i}.l.${j}.descriptor`]: l.descriptor, [`c.${i}.l.${j}.points`]: l.points }));
+    for (const key of ["title", "titleEn", "description", "descriptionEn", "competency", "origin", "weight"] as const) out[`c.${i}.${key}`] = c[key];
+    c.levels.forEach((l, j) => {
+      for (const key of ["label", "labelEn", "descriptor", "descriptorEn", "points"] as const) out[`c.${i}.l.${j}.${key}`] = l[key];
+    });
   });
   return out;
 }
@@ -536,8 +544,8 @@ describe("the rubric editor", () => {
     edited.name = "Edited in place";
     edited.criteria[3] = { ...edited.criteria[3], title: "Budget", competency: page.competencies.find((c) => c.code === original.criteria[2].competency)!.code, weight: "10" };
     edited.criteria[3].levels = [
-      { label: "Sound", descriptor: "costed", points: "100" },
-      { label: "Vague", descriptor: "", points: "20" },
+      { label: "Sound", labelEn: "", descriptor: "costed", descriptorEn: "", points: "100" },
+      { label: "Vague", labelEn: "", descriptor: "", descriptorEn: "", points: "20" },
     ];
     edited.criteria[0].weight = "40";
     const moved = ((await (await post(editorFields(edited, "criterion.up.3"))).json()) as { draft: RubricDraft }).draft;
@@ -633,6 +641,184 @@ describe("the rubric editor", () => {
 
     await copyTemplateRubric({ campId: other.camp.id, actorId: other.lead.id, templateId: template.id });
     expect(await rubricDocument(db, (await loadCampRubric(db, other.camp.id))!.id)).toEqual(expected);
+  });
+});
+
+describe("bilingual rubrics", () => {
+  it("saves English texts from the editor and shows each reader their language, Chinese where none was written: pages, exports, templates, the PDF", async () => {
+    const f = await makeCamp();
+    const other = await makeCamp();
+    const campParams = { campId: String(f.camp.id) };
+    const cookie = await sessionCookieFor(f.lead.id);
+    const english = async (userId: number) => `${await sessionCookieFor(userId)}; ${(await localeCookie.serialize("en")).split(";")[0]}`;
+    const post = (fields: Record<string, string>) =>
+      settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, fields, cookie), params: campParams, context: {} }));
+    const page = (await (await settle(() => rubricLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric`, cookie), params: campParams, context: {} }))).json()) as { draft: RubricDraft };
+
+    // Too long an English title: refused at its field, nothing written.
+    const long: RubricDraft = structuredClone(page.draft);
+    long.criteria[0].titleEn = "x".repeat(201);
+    const refused = await post(editorFields(long, "save"));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ "c.0.titleEn": 'errors.tooLong|{"max":200}' });
+    expect((await loadCampRubric(db, f.camp.id))!.id).toBe(f.rubric.id);
+
+    // Criterion 1 and its best level in English; criterion 2 and the other levels only in Chinese.
+    const edited: RubricDraft = structuredClone(page.draft);
+    edited.criteria[0] = { ...edited.criteria[0], titleEn: " Background ", descriptionEn: "Needs and data" };
+    edited.criteria[0].levels[0] = { ...edited.criteria[0].levels[0], labelEn: "Excellent", descriptorEn: "Complete" };
+    // A structural step keeps what was typed in English.
+    const moved = ((await (await post(editorFields(edited, "criterion.down.0"))).json()) as { draft: RubricDraft }).draft;
+    expect(moved.criteria[1]).toMatchObject({ title: "C1", titleEn: " Background ", descriptionEn: "Needs and data" });
+    expect((await post(editorFields(edited, "save"))).status).toBe(200);
+    const saved = (await loadCampRubric(db, f.camp.id))!;
+    expect(saved.criteria.map((c) => [c.title, c.titleEn, c.descriptionEn])).toEqual([
+      ["C1", "Background", "Needs and data"],
+      ["C2", "", ""],
+      ["C3", "", ""],
+    ]);
+    expect(saved.criteria[0].levels.map((l) => [l.label, l.labelEn, l.descriptorEn])).toEqual([
+      ["L100", "Excellent", "Complete"],
+      ["L80", "", ""],
+      ["L60", "", ""],
+      ["L30", "", ""],
+    ]);
+    // The audit keeps the English texts too.
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "camp.rubric_replaced", entityId: String(f.camp.id) }, orderBy: { id: "desc" } });
+    expect(JSON.parse(audit.after!)).toMatchObject({ rubric: { criteria: [{ titleEn: "Background" }, {}, {}] } });
+
+    // Exports carry them; the JSON exported imports back to the same rubric.
+    const json = await (await settle(() => rubricJsonLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric.json`, cookie), params: campParams, context: {} }))).text();
+    expect(JSON.parse(json).criteria[0]).toMatchObject({ titleEn: "Background", descriptionEn: "Needs and data", levels: [{ labelEn: "Excellent", descriptorEn: "Complete" }, {}, {}, {}] });
+    const csv = await (await settle(() => rubricCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric.csv`, cookie), params: campParams, context: {} }))).text();
+    expect(csv.split("\r\n")[0]).toContain('"criterion_en"');
+    expect(csv).toContain('"Background"');
+    const document = (await rubricDocument(db, saved.id))!;
+    const reparsed = parseRubricCsv(csv);
+    expect(reparsed.ok && reparsed.rubric).toEqual(document);
+
+    // Templates copy them.
+    await saveRubricAsTemplate({ campId: f.camp.id, actorId: f.lead.id, name: "Bilingual template" });
+    const template = await db.rubric.findFirstOrThrow({ where: { isTemplate: true, name: "Bilingual template" }, orderBy: { id: "desc" }, select: { id: true } });
+    expect(await rubricDocument(db, template.id)).toEqual({ ...document, name: "Bilingual template" });
+    await copyTemplateRubric({ campId: other.camp.id, actorId: other.lead.id, templateId: template.id });
+    expect((await rubricDocument(db, (await loadCampRubric(db, other.camp.id))!.id))!.criteria[0]).toMatchObject({ titleEn: "Background", levels: [{ labelEn: "Excellent" }, {}, {}, {}] });
+
+    // Marked, released: the grading screen, the marks CSV, the learner's evidence and the PDF.
+    const project = f.teams[0].project;
+    const best = saved.criteria.map((c) => ({ criterionId: c.id, levelId: c.levels[0].id, comment: "" }));
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: best, submit: true });
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: best, submit: true });
+    const screen = (await (
+      await settle(() => gradingLoader({ request: getRequest(`/trainer/grading/${project.id}`, cookie), params: { projectId: String(project.id) }, context: {} }))
+    ).json()) as { rubric: CampRubric };
+    expect(screen.rubric.criteria[0]).toMatchObject({ titleEn: "Background", descriptionEn: "Needs and data", levels: [{ labelEn: "Excellent", descriptorEn: "Complete" }, {}, {}, {}] });
+
+    const marksCsv = async (who: string) =>
+      (await (await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, who), params: campParams, context: {} }))).text()).split("\r\n");
+    const inEnglish = await marksCsv(await english(f.lead.id));
+    expect(inEnglish[0]).toContain('"Project no.","Team","Project","Marker account"');
+    expect(inEnglish.filter((l) => l.includes('"Background","') && l.includes('"Excellent"') && l.includes('"Submitted"'))).toHaveLength(2);
+    expect(inEnglish.filter((l) => l.includes('"C2","'))).toHaveLength(2); // no English: the Chinese
+    const inChinese = await marksCsv(cookie);
+    expect(inChinese.filter((l) => l.includes('"C1","') && l.includes('"L100"'))).toHaveLength(2);
+    expect(inChinese.some((l) => l.includes("Background") || l.includes("Excellent"))).toBe(false);
+
+    await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "Good." });
+    const member = f.teams[0].members[0].user!.id;
+    const result = (await (await settle(async () => myResultLoader({ request: getRequest(`/my/camp/result`, await english(member)), params: {}, context: {} }))).json()) as {
+      results: { evidence: { title: string; titleEn: string }[] }[];
+    };
+    expect(result.results[0].evidence.map((e) => [e.title, e.titleEn])).toEqual([
+      ["C1", "Background"],
+      ["C2", ""],
+      ["C3", ""],
+    ]);
+    const pdf = async (who: string) =>
+      (await pdfText(await readAll((await settle(() => feedbackPdfLoader({ request: getRequest(`/camps/teams/${f.teams[0].team.id}/feedback.pdf`, who), params: { teamId: String(f.teams[0].team.id) }, context: {} }))).body!))).text;
+    const pdfEnglish = await pdf(await english(member));
+    expect(pdfEnglish).toContain("Background");
+    expect(pdfEnglish).toContain("Excellent");
+    expect(pdfEnglish).toContain("C2");
+    const pdfChinese = await pdf(await sessionCookieFor(member));
+    expect(pdfChinese).not.toContain("Background");
+    expect(pdfChinese).toContain("L100");
+  });
+});
+
+describe("a rubric written under another framework", () => {
+  /** A retired framework (two versions, both with the code) whose competency criterion 1 assesses. */
+  async function campOnRetiredCompetency() {
+    const f = await makeCamp();
+    const n = f.camp.id;
+    const code = `gone${n}`;
+    const frameworks = [];
+    for (const offset of [0, 1]) {
+      const framework = await db.competencyFramework.create({ data: { version: 500_000 + n * 2 + offset, nameZh: "旧框架", nameEn: "Old framework", status: "retired" } });
+      frameworks.push(await db.competency.create({ data: { frameworkId: framework.id, code, nameZh: `旧素养${n}`, nameEn: `Old competency ${n}` }, select: { id: true } }));
+    }
+    // The older version's row: re-saving must keep exactly this one, not the newer version's.
+    const [older] = frameworks;
+    await db.rubricCriterion.update({ where: { id: f.rubric.criteria[0].id }, data: { competencyId: older.id } });
+    return { ...f, code, competencyId: older.id };
+  }
+
+  it("offers the criterion's own competency, keeps it on save, refuses it to a new criterion, and never switches it quietly", async () => {
+    const f = await campOnRetiredCompetency();
+    const campParams = { campId: String(f.camp.id) };
+    const cookie = await sessionCookieFor(f.lead.id);
+    const post = (fields: Record<string, string>) =>
+      settle(() => rubricAction({ request: formRequest(`/trainer/camps/${f.camp.id}/rubric`, fields, cookie), params: campParams, context: {} }));
+    const load = async () =>
+      (await (await settle(() => rubricLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/rubric`, cookie), params: campParams, context: {} }))).json()) as {
+        draft: RubricDraft;
+        competencies: { code: string }[];
+        kept: { code: string; nameZh: string; nameEn: string }[];
+      };
+    const page = await load();
+    expect(page.competencies.map((c) => c.code)).not.toContain(f.code);
+    expect(page.kept).toEqual([{ code: f.code, nameZh: `旧素养${f.camp.id}`, nameEn: `Old competency ${f.camp.id}` }]);
+    expect(page.draft.criteria[0]).toMatchObject({ competency: f.code, origin: f.code });
+
+    // A structural step returns it unchanged; saving as it is keeps the very same competency row.
+    const added = ((await (await post(editorFields(page.draft, "criterion.add"))).json()) as { draft: RubricDraft }).draft;
+    expect(added.criteria[0]).toMatchObject({ competency: f.code, origin: f.code });
+    expect(added.criteria[3]).toMatchObject({ origin: "" });
+    expect((await post(editorFields(page.draft, "save"))).status).toBe(200);
+    const kept = (await loadCampRubric(db, f.camp.id))!;
+    expect(kept.id).not.toBe(f.rubric.id);
+    expect(kept.criteria.map((c) => c.competencyId)).toEqual([f.competencyId, f.rubric.criteria[1].competencyId, f.rubric.criteria[2].competencyId]);
+
+    // A new criterion may not take it (only active competencies), even when posted by hand.
+    const withNew: RubricDraft = structuredClone(added);
+    withNew.criteria[3] = { ...withNew.criteria[3], title: "New", weight: "10", competency: f.code };
+    withNew.criteria[3].levels = withNew.criteria[3].levels.map((l, j) => ({ ...l, label: `N${j}` }));
+    withNew.criteria[0].weight = "40";
+    const refused = await post(editorFields(withNew, "save"));
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ "c.3.competency": "grading.editor.errors.inactiveCompetency" });
+    expect((await loadCampRubric(db, f.camp.id))!.id).toBe(kept.id);
+
+    // The lead may move the criterion to an active competency; then the old one is no longer on offer.
+    const switched: RubricDraft = structuredClone((await load()).draft);
+    switched.criteria[0].competency = switched.criteria[1].competency; // an active one
+    expect((await post(editorFields(switched, "save"))).status).toBe(200);
+    expect((await loadCampRubric(db, f.camp.id))!.criteria[0].competencyId).toBe(f.rubric.criteria[1].competencyId);
+    const after = await load();
+    expect(after.kept).toEqual([]);
+    // A stale form that still names the old competency is refused, not saved under another one.
+    const stale: RubricDraft = structuredClone(after.draft);
+    stale.criteria[0] = { ...stale.criteria[0], competency: f.code, origin: f.code };
+    const refusedStale = await post(editorFields(stale, "save"));
+    expect(refusedStale.status).toBe(400);
+    expect(((await refusedStale.json()) as { fieldErrors: Record<string, string> }).fieldErrors).toEqual({ "c.0.competency": "errors.invalidChoice" });
+  });
+
+  it("a template copied from such a rubric keeps the competency too", async () => {
+    const f = await campOnRetiredCompetency();
+    await saveRubricAsTemplate({ campId: f.camp.id, actorId: f.lead.id, name: `Old-framework template ${f.camp.id}` });
+    const template = await db.rubric.findFirstOrThrow({ where: { isTemplate: true, name: `Old-framework template ${f.camp.id}` }, select: { criteria: { orderBy: { sortOrder: "asc" }, select: { competencyId: true } } } });
+    expect(template.criteria[0].competencyId).toBe(f.competencyId);
   });
 });
 

@@ -5,8 +5,9 @@
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadCampRubric, moderateMark, saveMark } from "~/grading/grading.server";
-import { MARK_XLSX_COLUMNS, MARKS_SHEET_NAME } from "~/grading/marks-xlsx.server";
+import { markXlsxHeaders, marksSheetName } from "~/grading/marks-xlsx.server";
 import { loader as marksXlsxLoader } from "~/routes/trainer.camps.$campId.marks[.xlsx]";
+import { localeCookie } from "~/i18n/i18n.server";
 import { db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeLearner, makeOffering, makeSessions, type Catalogue } from "../support/enrolment-fixtures";
 import { makeUnitTree, makeUser } from "../support/factories";
@@ -93,17 +94,18 @@ describe("marks.xlsx", () => {
     expect(response.headers.get("Content-Disposition")).toContain(`camp-${f.camp.id}-marks.xlsx`);
 
     const workbook = await readWorkbook(response);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([MARKS_SHEET_NAME]);
-    const sheet = workbook.getWorksheet(MARKS_SHEET_NAME)!;
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([marksSheetName()]);
+    expect(marksSheetName()).toBe("评分明细");
+    const sheet = workbook.getWorksheet(marksSheetName())!;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
-    expect(header).toEqual(MARK_XLSX_COLUMNS.map((c) => c.header));
+    expect(header).toEqual(markXlsxHeaders());
     expect(header.slice(0, 4)).toEqual(["项目编号", "小组", "项目", "评分人账号"]);
     // The header row stays in view while scrolling.
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     // Two markers × three criteria.
     expect(sheet.actualRowCount).toBe(7);
 
-    const col = (name: string) => MARK_XLSX_COLUMNS.findIndex((c) => c.header === name) + 1;
+    const col = (name: string) => markXlsxHeaders().indexOf(name) + 1;
     const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => sheet.getRow(i + 2));
     const mentorFirst = rows.find((r) => r.getCell(col("评分人账号")).value === f.mentor.username && r.getCell(col("评分项")).value === "评分项1")!;
     expect(mentorFirst).toBeDefined();
@@ -130,6 +132,32 @@ describe("marks.xlsx", () => {
     expect(leadThird.getCell(col("评分人总分")).value).toBe(80);
   });
 
+  it("speaks English to an English reader: headers, sheet, statuses and the rubric's English texts (Chinese where none)", async () => {
+    const f = await makeCamp();
+    // Criterion 1 and its levels have English texts; the others keep only their Chinese.
+    await db.rubricCriterion.update({ where: { id: f.rubric.criteria[0].id }, data: { titleEn: "Background" } });
+    await db.rubricLevel.updateMany({ where: { criterionId: f.rubric.criteria[0].id, points: 100 }, data: { labelEn: "Excellent" } });
+    const levels = (ranks: number[]) => f.rubric.criteria.map((c, i) => ({ criterionId: c.id, levelId: c.levels[ranks[i]].id, comment: "" }));
+    await saveMark({ projectId: f.project.id, markerId: f.mentor.id, scores: levels([0, 0, 1]), submit: true });
+    const english = `${await sessionCookieFor(f.lead.id)}; ${(await localeCookie.serialize("en")).split(";")[0]}`;
+    const response = await settle(async () =>
+      marksXlsxLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.xlsx`, english), params: { campId: String(f.camp.id) }, context: {} }),
+    );
+    const workbook = await readWorkbook(response);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(["Criterion marks"]);
+    const sheet = workbook.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    expect(header).toEqual(markXlsxHeaders("en"));
+    expect(header.slice(0, 4)).toEqual(["Project no.", "Team", "Project", "Marker account"]);
+    const col = (name: string) => header.indexOf(name) + 1;
+    const rows = Array.from({ length: sheet.rowCount - 1 }, (_, i) => sheet.getRow(i + 2));
+    expect(rows.map((r) => [r.getCell(col("Criterion")).value, r.getCell(col("Level")).value, r.getCell(col("Mark status")).value])).toEqual([
+      ["Background", "Excellent", "Submitted"],
+      ["评分项2", "L100", "Submitted"],
+      ["评分项3", "L80", "Submitted"],
+    ]);
+  });
+
   it("is refused to a mentor who is not the lead (403) and for a missing camp (404), like the CSV", async () => {
     const f = await makeCamp();
     const path = `/trainer/camps/${f.camp.id}/marks.xlsx`;
@@ -142,7 +170,7 @@ describe("marks.xlsx", () => {
   it("is an empty sheet with only the header when nobody has marked yet", async () => {
     const f = await makeCamp();
     const response = await settle(async () => marksXlsxLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.xlsx`, await sessionCookieFor(f.lead.id)), params: { campId: String(f.camp.id) }, context: {} }));
-    const sheet = (await readWorkbook(response)).getWorksheet(MARKS_SHEET_NAME)!;
+    const sheet = (await readWorkbook(response)).getWorksheet(marksSheetName())!;
     expect(sheet.actualRowCount).toBe(1);
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
   });
