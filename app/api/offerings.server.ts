@@ -56,6 +56,7 @@ export async function listOfferings(
           mode: true,
           durationMinutes: true,
           creditPoints: true,
+          hasAssessment: true,
           level: { select: { rank: true, code: true, nameZh: true, nameEn: true } },
           competencies: { select: { weight: true, competency: { select: { code: true } } } },
         },

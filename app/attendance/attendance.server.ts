@@ -69,7 +69,7 @@ export async function loadClassAttendance(offeringId: number, now = new Date()) 
       endsAt: true,
       venue: true,
       creditYear: true,
-      course: { select: { code: true, titleZh: true, titleEn: true, mode: true } },
+      course: { select: { code: true, titleZh: true, titleEn: true, mode: true, hasAssessment: true } },
       trainer: { select: { displayName: true } },
       sessions: { orderBy: [{ startsAt: "asc" }, { id: "asc" }], select: { id: true, title: true, startsAt: true, endsAt: true, venue: true } },
     },

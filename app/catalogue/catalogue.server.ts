@@ -129,6 +129,7 @@ async function pageOfCourses(
       mode: true,
       durationMinutes: true,
       creditPoints: true,
+      hasAssessment: true,
       level: { select: { code: true, nameZh: true, nameEn: true } },
       competencies: {
         orderBy: [{ weight: "desc" }, { competencyId: "asc" }],

@@ -10,8 +10,10 @@
 // absence beyond 1/7 still means the programme wasn't taken. A session without an
 // attendance record is absent too. (Excuses still matter elsewhere, e.g. for conduct.)
 //
-// Assessment (Course.hasAssessment) is not modelled yet, so it is ignored here: completion is
-// attendance only. When assessments arrive, `qualifies` gains a second condition.
+// Assessment (Course.hasAssessment) is only shown (catalogue, course page, trainer's class page):
+// no assessment result is stored for a class, so completion is attendance only. When results
+// are recorded, `qualifies` gains a second condition. (Camps: the project grade decides the
+// points at release, app/grading.)
 //
 // Credits: a completion writes one ledger entry through awardCredits, with sourceKey
 // "completion:enrolment:<id>#<n>". If a later attendance correction means the learner no

@@ -154,7 +154,12 @@ export default function CoursePageRoute() {
           <dd>{points(course.creditPoints)}</dd>
         </div>
       </dl>
-      {course.hasAssessment ? <p className="badge">{t("course.assessment")}</p> : null}
+      {course.hasAssessment ? (
+        <p data-testid="assessed">
+          <span className="badge">{t("course.assessment")}</span>{" "}
+          <span className="muted small">{t(course.mode === "camp" ? "course.assessmentHint.camp" : "course.assessmentHint.class")}</span>
+        </p>
+      ) : null}
       {summary ? <p className="course-summary">{summary}</p> : null}
 
       <section className="card" aria-labelledby="competencies-title">

@@ -126,6 +126,7 @@ export default function Catalogue() {
               <p className="course-card__facts">
                 <span className="badge badge--level">{name(course.level)}</span>
                 <span className="badge">{t(`catalogue.modes.${course.mode}` as MessageKey)}</span>
+                {course.hasAssessment ? <span className="badge" data-testid="assessed">{t("course.assessment")}</span> : null}
                 <span>{t("catalogue.hours", { hours: number(course.durationMinutes / 60, { maximumFractionDigits: 1 }) })}</span>
                 <span aria-hidden="true">·</span>
                 <span>{t("common.points", { points: points(course.creditPoints) })}</span>

@@ -80,6 +80,13 @@ export default function TrainerClass() {
           })}
         </span>
       </p>
+      {offering.course.hasAssessment ? (
+        // Completion stays attendance-only: the system records no assessment result for a class (docs/data-model.md).
+        <p data-testid="assessed">
+          <span className="badge">{t("course.assessment")}</span>{" "}
+          <span className="muted small">{t(offering.course.mode === "camp" ? "attendance.class.assessedCamp" : "attendance.class.assessedClass")}</span>
+        </p>
+      ) : null}
 
       {completion?.ok ? (
         <p className="alert alert--success" role="status">

@@ -32,6 +32,8 @@ export const attendanceEn: Record<keyof typeof attendanceZh, string> = {
   "attendance.col.completion": "Completion",
 
   "attendance.class.rule": "{hours} hours in all; absent for more than {fraction} means not completed (excused absences count as absent)",
+  "attendance.class.assessedClass": "This course is assessed. The system records no assessment results: completion and points still follow attendance only; keep the assessment records as your training rules require.",
+  "attendance.class.assessedCamp": "The assessment is the camp's project grading: points are awarded when grades are released, by the pass mark and attendance; completion records the status only.",
   "attendance.class.sessions": "Sessions",
   "attendance.class.noSessions": "This class has no sessions scheduled yet.",
   "attendance.class.sessionCount": "{attended} attended · {recorded} of {roster} recorded",

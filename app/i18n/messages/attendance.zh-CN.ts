@@ -31,6 +31,8 @@ export const attendanceZh = {
   "attendance.col.completion": "结业",
 
   "attendance.class.rule": "共 {hours} 学时；缺勤超过 {fraction} 不能结业（请假也计为缺勤）",
+  "attendance.class.assessedClass": "本课程含考核。系统不记录考核结果，结业与学分仍只按出勤判定；考核记录请按培训要求另行留存。",
+  "attendance.class.assessedCamp": "考核即训练营项目评分：学分在发布成绩时按合格分与出勤记入，结业只记录状态。",
   "attendance.class.sessions": "课次",
   "attendance.class.noSessions": "这个班还没有排课次。",
   "attendance.class.sessionCount": "出勤 {attended} 人 · 已记录 {recorded} / {roster} 人",

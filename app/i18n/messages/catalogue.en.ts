@@ -38,6 +38,8 @@ export const catalogueEn: Record<keyof typeof catalogueZh, string> = {
   "course.hours": "Study hours",
   "course.credit": "Points",
   "course.assessment": "Assessed",
+  "course.assessmentHint.camp": "Points come from the camp's project grading: your mark (the team's, with any individual adjustment) must reach the pass mark, and your attendance must be enough.",
+  "course.assessmentHint.class": "The trainer runs an assessment; completion and points follow attendance.",
   "course.competencies": "Competencies it develops",
   "course.competenciesNone": "No competency weights set yet.",
   "course.prerequisites": "Prerequisites",

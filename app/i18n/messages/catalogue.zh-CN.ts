@@ -37,6 +37,8 @@ export const catalogueZh = {
   "course.hours": "学时",
   "course.credit": "学分",
   "course.assessment": "含考核",
+  "course.assessmentHint.camp": "学分按训练营项目评分发放：个人成绩（团队得分加个人调整）达到合格分且出勤达标，才记学分。",
+  "course.assessmentHint.class": "培训师会组织考核；结业与学分按出勤判定。",
   "course.competencies": "培养的素养",
   "course.competenciesNone": "尚未设置素养权重。",
   "course.prerequisites": "先修要求",
