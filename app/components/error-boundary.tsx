@@ -2,7 +2,8 @@ import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "@
 import { useT } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
 
-const KNOWN = [400, 401, 403, 404] as const;
+// 503: a write that lost every retry (app/db/busy-response.server.ts) — "try again", not "we broke".
+const KNOWN = [400, 401, 403, 404, 503] as const;
 
 /**
  * The one error page of the app: a helpful message per status, never a stack trace. Used

@@ -40,3 +40,17 @@ export function busyActionResponse<T extends object>(error: unknown, data: T): T
     headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS), "Cache-Control": "no-store" },
   });
 }
+
+/**
+ * For a loader whose read first writes (e.g. seeding defaults on first use): rethrows `error`,
+ * as a 503 page (the error boundary's "busy, please try again") when every attempt lost.
+ *
+ *   const sets = await listRuleSets().catch(rethrowBusyAsPage);
+ */
+export function rethrowBusyAsPage(error: unknown): never {
+  if (!isTransactionBusy(error)) throw error;
+  throw new Response("Busy, please try again", {
+    status: 503,
+    headers: { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS), "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { describeCondition, describeFigures, type ConditionResult, type RuleSetRules } from "~/career/eligibility-rules";
 import { candidateList, currentRuleSet, ensureDefaultRuleSets, type Candidate, type RuleSet } from "~/career/eligibility.server";
+import { rethrowBusyAsPage } from "~/db/busy-response.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatPoints, translator, useT, type MessageKey } from "~/i18n/i18n";
 import { resolveLocale } from "~/i18n/i18n.server";
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const query = QuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const year = query.year ?? shanghaiYear();
-  await ensureDefaultRuleSets();
+  await ensureDefaultRuleSets().catch(rethrowBusyAsPage);
   const ruleSet = await currentRuleSet(db, params.code ?? "");
   if (!ruleSet) notFound();
   const candidates = await candidateList(user, ruleSet, year);

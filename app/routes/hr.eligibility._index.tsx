@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { CareerError } from "~/career/appraisals.server";
-import { busyActionResponse } from "~/db/busy-response.server";
+import { busyActionResponse, rethrowBusyAsPage } from "~/db/busy-response.server";
 import { describeCondition, parseRuleSetRules, serializeRuleSetRules, type RuleSetRules } from "~/career/eligibility-rules";
 import { listRuleSets, saveRuleSetVersion } from "~/career/eligibility.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
@@ -32,7 +32,7 @@ type ActionData = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
-  const sets = await listRuleSets();
+  const sets = await listRuleSets().catch(rethrowBusyAsPage);
   return json(
     {
       year: shanghaiYear(),

@@ -7,12 +7,13 @@ import { BUSY_MESSAGE_KEY } from "~/db/busy-response.server";
 import { ConcurrentChange } from "~/db/transaction.server";
 import { translator, type MessageKey } from "~/i18n/i18n";
 import { action as appraisalsAction } from "~/routes/hr.appraisals";
+import { loader as ruleSetsLoader } from "~/routes/hr.eligibility._index";
 import { action as yearsAction } from "~/routes/hr.years";
 import { action as campAction } from "~/routes/trainer.camps.$campId._index";
 import { getDb, db } from "~/utils/db.server";
 import { makeCatalogue, makeCourse, makeOffering } from "../support/enrolment-fixtures";
 import { makePerson, makeUnitTree, makeUser } from "../support/factories";
-import { formRequest, sessionCookieFor, settle } from "../support/requests";
+import { formRequest, getRequest, sessionCookieFor, settle } from "../support/requests";
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
@@ -131,5 +132,23 @@ describe("camp: adding a brief when every attempt lost", () => {
     restore?.();
     expect(await db.projectBrief.count({ where: { campId: camp.id } })).toBe(0);
     expect(await db.auditEvent.count()).toBe(auditBefore);
+  });
+});
+
+describe("career: a page whose first read seeds defaults, when every attempt lost", () => {
+  it("is a 503 page (the error boundary's busy message), and seeds nothing", async () => {
+    expect(await db.eligibilityRuleSet.count()).toBe(0);
+    const hr = await makeUser("hr", { scopeUnitId: tree.district.id });
+    const cookie = await sessionCookieFor(hr.id);
+    loseEveryRace();
+    const response = await settle(() => ruleSetsLoader(args(getRequest("/hr/eligibility", cookie))));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("Retry-After")).toBe("1");
+    expect(translator("zh-CN")("errorPage.503.title")).toMatch(/繁忙/);
+    restore?.();
+    expect(await db.eligibilityRuleSet.count()).toBe(0);
+    // Once the collisions stop, the page works and seeds the defaults.
+    expect((await settle(() => ruleSetsLoader(args(getRequest("/hr/eligibility", cookie))))).status).toBe(200);
+    expect(await db.eligibilityRuleSet.count()).toBeGreaterThan(0);
   });
 });

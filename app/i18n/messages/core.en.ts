@@ -94,6 +94,8 @@ export const coreEn: Record<keyof typeof coreZh, string> = {
   "errorPage.403.body": "Your account may not see this. Ask an administrator if you need access.",
   "errorPage.404.title": "Page not found",
   "errorPage.404.body": "The page or record you are looking for does not exist or was removed.",
+  "errorPage.503.title": "Busy, please try again",
+  "errorPage.503.body": "Someone else was changing the same data at that moment. Nothing was lost: reload the page in a moment.",
   "errorPage.500.title": "Something went wrong",
   "errorPage.500.body": "We have logged the problem. Please try again later; if it persists, give the request id below to an administrator.",
   "errorPage.requestId": "Request id: {id}",

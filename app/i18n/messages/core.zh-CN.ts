@@ -93,6 +93,8 @@ export const coreZh = {
   "errorPage.403.body": "您的账号没有查看此内容的权限。如需访问，请联系管理员。",
   "errorPage.404.title": "找不到页面",
   "errorPage.404.body": "您要找的页面或记录不存在，可能已被移除。",
+  "errorPage.503.title": "系统繁忙，请再试一次",
+  "errorPage.503.body": "有人正在同时修改相关数据，没有任何数据丢失，请稍后刷新页面。",
   "errorPage.500.title": "系统出错了",
   "errorPage.500.body": "我们已记录此问题。请稍后再试；如问题持续，请把下方的请求编号告诉管理员。",
   "errorPage.requestId": "请求编号：{id}",
