@@ -1,6 +1,6 @@
 // Credit reports as CSV and XLSX, streamed: rows are written batch by batch as
 // iterateReportPeople (or runCreditReport, for the few group rows) produces them, so an export
-// of 20,000 person-years never holds more than one batch and the spreadsheet writer's buffers.
+// of 20,000 person-years never holds more than one batch and the writer's buffers.
 //
 // Public interface (the HR routes and GET /api/v1/reports/credits use it):
 //   writeReportCsv(definition, scope, out, options)   → { rows }   CSV into a Node Writable
@@ -11,11 +11,13 @@
 // one worksheet per value of the first grouping, which must be unit, post type, grade or year.
 //
 // CSV: app/utils/csv.ts is the one CSV writer (UTF-8 BOM, formula-looking text neutralised).
-// XLSX: exceljs's streaming WorkbookWriter; headers in the chosen language (Chinese by default),
-// the header row frozen, points as numbers formatted 0.00, rates as 0.0%.
+// XLSX: app/reports/xlsx-writer.server.ts (a lean SpreadsheetML writer, not exceljs: see
+// docs/decisions/010-xlsx-export-writer.md); headers in the chosen language (Chinese by
+// default), the header row frozen, points as numbers formatted 0.00, rates as 0.0%.
+// Both wait between batches while the output is behind (a slow download holds the export back),
+// and both fail instead of hanging when the download is abandoned.
 import { PassThrough, type Writable } from "node:stream";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import ExcelJS from "exceljs";
 import { CREDIT_CATEGORIES } from "~/credits/status";
 import { translator, type Locale, type MessageKey } from "~/i18n/i18n";
 import { CSV_BOM, csvLine } from "~/utils/csv";
@@ -32,6 +34,7 @@ import {
   type ReportPersonRow,
   type ReportScope,
 } from "./credit-report.server";
+import { drained, XlsxStreamWriter, type XlsxColumn } from "./xlsx-writer.server";
 
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
@@ -126,7 +129,7 @@ function groupColumns(definition: ReportDefinition, locale: Locale): Column<Repo
 
 /** Writes and waits when the consumer is behind, so a slow download doesn't fill memory. */
 async function write(out: Writable, chunk: string) {
-  if (!out.write(chunk)) await new Promise<void>((resolve) => out.once("drain", resolve));
+  if (!out.write(chunk)) await drained(out);
 }
 
 async function groupRowsWithTotal(definition: ReportDefinition, scope: ReportScope, options: ExportOptions) {
@@ -165,8 +168,6 @@ export async function writeReportCsv(
   return { rows };
 }
 
-const NUMBER_FORMATS: Record<Kind, string | undefined> = { text: undefined, integer: "0", points: "0.00", rate: "0.0%" };
-
 /** Excel refuses these in sheet names; 31 characters at most; unique within the workbook. */
 function sheetName(label: string, used: Set<string>): string {
   const base = label.replace(/[[\]:*?/\\]/g, " ").trim().slice(0, 28) || "Sheet";
@@ -176,25 +177,12 @@ function sheetName(label: string, used: Set<string>): string {
   return name;
 }
 
-function addSheet<Row>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column<Row>[]) {
-  const sheet = workbook.addWorksheet(name, {
-    views: [{ state: "frozen", xSplit: 0, ySplit: 1, topLeftCell: "A2", activeCell: "A2" }],
-  });
-  sheet.columns = columns.map((c, i) => ({
-    key: `c${i}`,
-    width: c.width,
-    style: NUMBER_FORMATS[c.kind] ? { numFmt: NUMBER_FORMATS[c.kind] } : {},
-  }));
-  const header = sheet.getRow(1);
-  header.values = columns.map((c) => c.header);
-  header.font = { bold: true };
-  header.commit();
-  return sheet;
-}
+const xlsxColumns = <Row>(columns: Column<Row>[]): XlsxColumn[] =>
+  columns.map((c) => ({ header: c.header, width: c.width, format: c.kind === "text" ? undefined : c.kind }));
 
 /**
  * The report as an XLSX workbook streamed into `out` (ended when done). Text cells are strings
- * (exceljs never turns a string into a formula), so no neutralisation is needed here.
+ * (never formulas), so no neutralisation is needed here.
  */
 export async function writeReportXlsx(
   definition: ReportDefinition,
@@ -206,45 +194,52 @@ export async function writeReportXlsx(
   const t = translator(locale);
   const sheetPerGroup = options.sheetPerGroup === true && options.rows !== "groups";
   if (sheetPerGroup && !isPersonDimension(definition.groupBy[0])) throw new ReportError("reports.errors.sheetsNeedPersonGroup");
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = "小巷学院 Lane Academy";
-  workbook.created = new Date();
+  const book = new XlsxStreamWriter(out, { creator: "小巷学院 Lane Academy" });
   let rows = 0;
   if (options.rows === "groups") {
     const columns = groupColumns(definition, locale);
-    const sheet = addSheet(workbook, t("reports.csv.sheet"), columns);
+    const values = new Array<string | number | null>(columns.length);
+    await book.addSheet(t("reports.csv.sheet"), xlsxColumns(columns));
     for (const row of await groupRowsWithTotal(definition, scope, options)) {
-      sheet.addRow(columns.map((c) => c.value(row))).commit();
+      for (let i = 0; i < columns.length; i++) values[i] = columns[i].value(row);
+      book.addRow(values);
       rows++;
     }
-    sheet.commit();
   } else {
     const columns = personColumns(definition, locale);
+    const sheetColumns = xlsxColumns(columns);
+    // One array reused for every row: the writer turns it into XML at once.
+    const values = new Array<string | number | null>(columns.length);
     const used = new Set<string>();
-    let sheet: ExcelJS.Worksheet | null = sheetPerGroup ? null : addSheet(workbook, t("reports.csv.sheet"), columns);
+    const firstDim = definition.groupBy[0];
+    let started = false;
     let currentGroup: string | null = null;
+    if (!sheetPerGroup) {
+      await book.addSheet(t("reports.csv.sheet"), sheetColumns);
+      started = true;
+    }
     for await (const batch of iterateReportPeople(definition, scope, { groupKey: options.groupKey, client: options.client })) {
       for (const row of batch) {
         if (sheetPerGroup) {
           // Rows arrive in group order, so each sheet is finished before the next begins.
-          const part = row.parts.find((p) => p.dim === definition.groupBy[0])!;
+          const part = row.parts.find((p) => p.dim === firstDim)!;
           if (part.value !== currentGroup) {
-            sheet?.commit();
             currentGroup = part.value;
-            sheet = addSheet(workbook, sheetName(labelOf(locale, part.label), used), columns);
+            await book.addSheet(sheetName(labelOf(locale, part.label), used), sheetColumns);
+            started = true;
           }
         }
-        sheet!.addRow(columns.map((c) => c.value(row))).commit();
+        for (let i = 0; i < columns.length; i++) values[i] = columns[i].value(row);
+        book.addRow(values);
+        if (book.needsFlush) await book.flush();
       }
       rows += batch.length;
       options.onProgress?.(rows);
-      // Let the zip stream drain before the next batch is loaded.
-      if (out.writableNeedDrain) await new Promise<void>((resolve) => out.once("drain", resolve));
     }
-    if (!sheet) sheet = addSheet(workbook, t("reports.csv.sheet"), columns);
-    sheet.commit();
+    // No person at all: still one sheet, with its header row.
+    if (!started) await book.addSheet(t("reports.csv.sheet"), sheetColumns);
   }
-  await workbook.commit();
+  await book.finish();
   return { rows };
 }
 
