@@ -76,3 +76,27 @@ test("HR imports people: errors shown, fixed, committed", async ({ page }, testI
   await page.goto(failedBatch);
   await expect(page.getByTestId("commit-blocked")).toBeVisible();
 });
+
+test("HR imports a new area, then people into it", async ({ page }, testInfo) => {
+  const tag = `${testInfo.project.name === "phone" ? "P" : "D"}${randomBytes(2).toString("hex").toUpperCase()}`;
+  const area = `CN-HY-U${tag}`;
+  await signIn(page, "hr");
+  await page.goto("/hr/imports");
+  await page.getByLabel("导入内容").selectOption("units");
+  // Administrators' policy: HR is not offered post types.
+  await expect(page.getByLabel("导入内容").locator("option[value=postTypes]")).toHaveCount(0);
+  const csv = ["单位编码,单位名称,英文名称,层级,上级单位编码", `${area},导入居民区${tag},Imported area ${tag},居民区,CN-HY`].join("\r\n");
+  await page.getByLabel("文件", { exact: true }).setInputFiles({ name: `单位-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  await page.getByRole("button", { name: "上传并设置列" }).click();
+  await expect(page.getByTestId("import-status")).toHaveText("已上传");
+  await expect(page.getByLabel("上级单位编码")).toHaveValue("4");
+  await page.getByTestId("dry-run").click();
+  await expect(page.getByTestId("import-counts")).toContainText("新增 1，更新 0，不变 0，有错误 0 行");
+  await page.getByTestId("commit").click();
+  await expect(page.getByTestId("import-status")).toHaveText("已提交");
+
+  // The new area takes people at once.
+  const people = [HEADER, `IU${tag}1,单位导入一,${area},工作人员,2,2020-03-01,本科,,女`].join("\r\n");
+  await upload(page, `人员-新单位-${tag}.csv`, people);
+  await expect(page.getByTestId("import-counts")).toContainText("新增 1，更新 0，不变 0，有错误 0 行");
+});
