@@ -16,6 +16,19 @@ function shortLabel(label: string) {
   return label.length > 10 ? `${label.slice(0, 9)}…` : label;
 }
 
+/** The frame of every figure: its caption and hint, then what it shows. */
+function Figure({ id, title, hint, children }: { id: string; title: string; hint?: string; children: ReactNode }) {
+  return (
+    <figure className="chart-figure" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
+      <figcaption id={`${id}-title`} className="chart-figure__title">
+        {title}
+      </figcaption>
+      {hint ? <p className="muted chart-figure__hint">{hint}</p> : null}
+      {children}
+    </figure>
+  );
+}
+
 /** A figure: caption, the (decorative) drawing, then the data table. */
 export function ChartFigure({
   id,
@@ -31,42 +44,77 @@ export function ChartFigure({
   table: ReactNode;
 }) {
   return (
-    <figure className="chart-figure" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
-      <figcaption id={`${id}-title`} className="chart-figure__title">
-        {title}
-      </figcaption>
-      {hint ? <p className="muted chart-figure__hint">{hint}</p> : null}
+    <Figure id={id} title={title} hint={hint}>
       <div className="chart-figure__body">
         <div className="chart-figure__chart" aria-hidden="true">
           {chart}
         </div>
         <div className="table-wrap chart-figure__table">{table}</div>
       </div>
-    </figure>
+    </Figure>
+  );
+}
+
+type FigureCell = { text: string; className?: string };
+
+/**
+ * The data table of a figure: a header row (the corner, then one heading a column), then one
+ * row a category, headed by its label. A series is one column; the heat map one a competency.
+ */
+function FigureTable<Row extends { key: string; label: string }>({
+  className,
+  corner,
+  columns,
+  rows,
+  cell,
+}: {
+  className: string;
+  corner: string;
+  columns: { key: string; label: string; className?: string }[];
+  rows: Row[];
+  cell: (row: Row, columnKey: string) => FigureCell;
+}) {
+  return (
+    <table className={className}>
+      <thead>
+        <tr>
+          <th scope="col">{corner}</th>
+          {columns.map((c) => (
+            <th key={c.key} scope="col" className={c.className}>
+              {c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">{r.label}</th>
+            {columns.map((c) => {
+              const { text, className: cellClass } = cell(r, c.key);
+              return (
+                <td key={c.key} className={cellClass}>
+                  {text}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
 /** The two-column data table of a one-series chart. */
 export function SeriesTable({ data, labelHeader, valueHeader, format }: { data: SeriesDatum[]; labelHeader: string; valueHeader: string; format: (value: number) => string }) {
   return (
-    <table className="chart-table">
-      <thead>
-        <tr>
-          <th scope="col">{labelHeader}</th>
-          <th scope="col" className="num">
-            {valueHeader}
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.map((d) => (
-          <tr key={d.key}>
-            <th scope="row">{d.label}</th>
-            <td className="num">{format(d.value)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <FigureTable
+      className="chart-table"
+      corner={labelHeader}
+      columns={[{ key: "value", label: valueHeader, className: "num" }]}
+      rows={data}
+      cell={(d) => ({ text: format(d.value), className: "num" })}
+    />
   );
 }
 
@@ -150,40 +198,19 @@ export function CoverageHeatmap({
   format: (value: number) => string;
 }) {
   return (
-    <figure className="chart-figure" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
-      <figcaption id={`${id}-title`} className="chart-figure__title">
-        {title}
-      </figcaption>
-      {hint ? <p className="muted chart-figure__hint">{hint}</p> : null}
+    <Figure id={id} title={title} hint={hint}>
       <div className="table-wrap">
-        <table className="heatmap">
-          <thead>
-            <tr>
-              <th scope="col">{corner}</th>
-              {data.columns.map((c) => (
-                <th key={c.key} scope="col" className="heatmap__col">
-                  {c.label}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((r) => (
-              <tr key={r.key}>
-                <th scope="row">{r.label}</th>
-                {data.columns.map((c) => {
-                  const value = data.values[r.key]?.[c.key] ?? null;
-                  return (
-                    <td key={c.key} className={heatClass(value)}>
-                      {value === null ? "–" : format(value)}
-                    </td>
-                  );
-                })}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <FigureTable
+          className="heatmap"
+          corner={corner}
+          columns={data.columns.map((c) => ({ ...c, className: "heatmap__col" }))}
+          rows={data.rows}
+          cell={(row, columnKey) => {
+            const value = data.values[row.key]?.[columnKey] ?? null;
+            return { text: value === null ? "–" : format(value), className: heatClass(value) };
+          }}
+        />
       </div>
-    </figure>
+    </Figure>
   );
 }
