@@ -5,6 +5,8 @@ import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { COMPETENCY_CODE_PATTERN } from "~/catalogue-admin/codes";
 import { TextAreaField } from "~/catalogue-admin/course-form-fields";
+import { entryCode, entryReason, entryText, postedId } from "~/catalogue-admin/entry-form";
+import { ActionOutcome, EntryFields, EntryHeading, type EntryWording } from "~/catalogue-admin/entry-view";
 import { isCatalogueAdminError } from "~/catalogue-admin/errors";
 import { refusal, translateRefusal } from "~/catalogue-admin/form-errors";
 import {
@@ -24,13 +26,9 @@ import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, type FieldErrors } from "~/utils/forms";
 import { readFormData } from "~/utils/form-data.server";
 
-const reason = fields.optionalText(500);
-const description = fields.optionalText(1000).transform((v) => v ?? "");
-const code = fields
-  .text(32)
-  .transform((v) => v.toLowerCase())
-  .pipe(z.string().regex(COMPETENCY_CODE_PATTERN, msg("manage.errors.competencyCode")));
-const text = { nameZh: fields.text(50), nameEn: fields.text(100), descriptionZh: description, descriptionEn: description };
+const reason = entryReason;
+const code = entryCode(COMPETENCY_CODE_PATTERN, "manage.errors.competencyCode");
+const text = entryText;
 
 const ActionSchema = z.discriminatedUnion(
   "intent",
@@ -67,8 +65,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
-  const rawId = Number(form.get("competencyId"));
-  const competencyId = Number.isInteger(rawId) && rawId > 0 ? rawId : undefined;
+  const competencyId = postedId(form, "competencyId");
   const place: Place = competencyId ?? (intent === "create-draft" ? "top" : "draft");
   const parsed = parseForm(form, ActionSchema);
   if (!parsed.ok) {
@@ -138,7 +135,7 @@ export default function ManageCompetencies() {
       </p>
       <h1 data-testid="page-title">{t("manage.framework.title")}</h1>
       <p className="muted">{t("manage.framework.intro")}</p>
-      <Outcome data={at("top")} />
+      <ActionOutcome data={at("top")} />
       {at("top")?.report ? <PublishOutcome report={at("top")!.report!} /> : null}
 
       <section aria-labelledby="active-title">
@@ -165,7 +162,7 @@ export default function ManageCompetencies() {
           <>
             <h2 id="draft-title">{t("manage.framework.draftTitle", { version: draft.version, name: name(draft) })}</h2>
             <p className="muted small">{t("manage.framework.draftHint")}</p>
-            <Outcome data={at("draft")} />
+            <ActionOutcome data={at("draft")} />
             <details open={at("draft")?.intent === "rename-draft" && Boolean(at("draft")?.formError)}>
               <summary>{t("manage.framework.renameDraft")}</summary>
               <Form method="post" className="stack" noValidate>
@@ -188,7 +185,7 @@ export default function ManageCompetencies() {
               <summary>{t("manage.framework.addCompetency")}</summary>
               <Form method="post" className="stack" noValidate>
                 <input type="hidden" name="intent" value="add-competency" />
-                <CompetencyFields errors={errorsAt("draft", "add-competency")} withCode />
+                <EntryFields errors={errorsAt("draft", "add-competency")} codeHint={t("manage.framework.codeHint")} descriptionRows={3} />
                 <div className="button-row">
                   <button type="submit" className="button button--primary">
                     {t("manage.framework.add")}
@@ -257,40 +254,7 @@ export default function ManageCompetencies() {
   );
 }
 
-type Competency = {
-  id: number;
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  descriptionZh: string;
-  descriptionEn: string;
-};
-
-function CompetencyFields({ competency, errors, withCode }: { competency?: Competency; errors: FieldErrors; withCode: boolean }) {
-  const { t, locale } = useT();
-  const tr = (message: string | undefined) => translateRefusal(t, locale, message);
-  return (
-    <>
-      {withCode ? (
-        <TextField
-          name="code"
-          label={t("manage.code")}
-          hint={t("manage.framework.codeHint")}
-          required
-          autoCapitalize="none"
-          maxLength={32}
-          defaultValue={competency?.code}
-          error={tr(errors.code)}
-        />
-      ) : null}
-      <TextField name="nameZh" label={t("manage.nameZh")} required maxLength={50} defaultValue={competency?.nameZh} error={tr(errors.nameZh)} />
-      <TextField name="nameEn" label={t("manage.nameEn")} required maxLength={100} defaultValue={competency?.nameEn} error={tr(errors.nameEn)} />
-      <TextAreaField name="descriptionZh" label={t("manage.descriptionZh")} rows={3} maxLength={1000} defaultValue={competency?.descriptionZh} error={tr(errors.descriptionZh)} />
-      <TextAreaField name="descriptionEn" label={t("manage.descriptionEn")} rows={3} maxLength={1000} defaultValue={competency?.descriptionEn} error={tr(errors.descriptionEn)} />
-      <TextField name="reason" label={t("manage.reasonOptional")} hint={t("manage.reasonHint")} maxLength={500} error={tr(errors.reason)} />
-    </>
-  );
-}
+type Competency = EntryWording & { id: number };
 
 function CompetencyCard({
   competency,
@@ -303,25 +267,18 @@ function CompetencyCard({
   outcome: ActionData | undefined;
   editableCode: boolean;
 }) {
-  const { t, locale } = useT();
-  const description = locale === "en" ? competency.descriptionEn : competency.descriptionZh;
+  const { t } = useT();
   const errors = outcome?.intent === "edit-competency" ? (outcome.fieldErrors ?? {}) : {};
   return (
     <li className="card">
-      <p className="manage-item__head">
-        <strong>{locale === "en" ? competency.nameEn : competency.nameZh}</strong>
-        <code>{competency.code}</code>
-      </p>
-      <p className="muted small">{locale === "en" ? competency.nameZh : competency.nameEn}</p>
-      {description ? <p className="small">{description}</p> : null}
-      {usage ? <p className="muted small">{usage}</p> : null}
-      <Outcome data={outcome} />
+      <EntryHeading entry={competency} usage={usage} descriptionClassName="small" />
+      <ActionOutcome data={outcome} />
       <details open={Object.keys(errors).length > 0}>
         <summary>{editableCode ? t("manage.edit") : t("manage.framework.editWording")}</summary>
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="edit-competency" />
           <input type="hidden" name="competencyId" value={competency.id} />
-          <CompetencyFields competency={competency} errors={errors} withCode={editableCode} />
+          <EntryFields entry={competency} errors={errors} codeHint={editableCode ? t("manage.framework.codeHint") : undefined} descriptionRows={3} />
           <div className="button-row">
             <button type="submit" className="button button--primary">
               {t("common.save")}
@@ -394,26 +351,6 @@ function PublishOutcome({ report }: { report: PublishReport }) {
       <p>{t("manage.framework.movedDone", { count: report.moved })}</p>
       <AffectedCourses affected={report.affected} future={false} />
     </div>
-  );
-}
-
-/** The answer to the last submit, shown next to the form it came from. */
-function Outcome({ data }: { data: ActionData | undefined }) {
-  const { t, locale } = useT();
-  if (!data) return null;
-  return (
-    <>
-      {data.notice ? (
-        <p className="alert alert--success" role="status">
-          {t(data.notice.key, data.notice.params)}
-        </p>
-      ) : null}
-      {data.formError ? (
-        <p className="alert alert--error" role="alert">
-          {translateRefusal(t, locale, data.formError)}
-        </p>
-      ) : null}
-    </>
   );
 }
 

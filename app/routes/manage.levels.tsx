@@ -4,37 +4,23 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
 import { LEVEL_CODE_PATTERN } from "~/catalogue-admin/codes";
-import { TextAreaField } from "~/catalogue-admin/course-form-fields";
+import { entryCode, entryReason, entryText, postedId } from "~/catalogue-admin/entry-form";
+import { ActionOutcome, EntryFields, EntryHeading } from "~/catalogue-admin/entry-view";
 import { isCatalogueAdminError } from "~/catalogue-admin/errors";
-import { refusal, translateRefusal } from "~/catalogue-admin/form-errors";
+import { refusal } from "~/catalogue-admin/form-errors";
 import { addLevel, deleteLevel, listLevels, updateLevel } from "~/catalogue-admin/levels.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
-import { TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, type FieldErrors } from "~/utils/forms";
 import { readFormData } from "~/utils/form-data.server";
 
-const description = (max: number) => fields.optionalText(max).transform((v) => v ?? "");
-const levelText = {
-  nameZh: fields.text(50),
-  nameEn: fields.text(100),
-  descriptionZh: description(1000),
-  descriptionEn: description(1000),
-  reason: fields.optionalText(500),
-};
+const levelText = { ...entryText, reason: entryReason };
 const ActionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("update"), levelId: fields.id(), ...levelText }),
-    z.object({
-      intent: z.literal("add"),
-      code: fields
-        .text(32)
-        .transform((v) => v.toLowerCase())
-        .pipe(z.string().regex(LEVEL_CODE_PATTERN, msg("manage.errors.levelCode"))),
-      ...levelText,
-    }),
-    z.object({ intent: z.literal("delete"), levelId: fields.id(), reason: fields.optionalText(500) }),
+    z.object({ intent: z.literal("add"), code: entryCode(LEVEL_CODE_PATTERN, "manage.errors.levelCode"), ...levelText }),
+    z.object({ intent: z.literal("delete"), levelId: fields.id(), reason: entryReason }),
   ],
   { error: msg("errors.badRequest") },
 );
@@ -56,8 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, "hr", "admin");
   const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
-  const rawId = Number(form.get("levelId"));
-  const levelId = Number.isInteger(rawId) && rawId > 0 ? rawId : undefined;
+  const levelId = postedId(form, "levelId");
   const parsed = parseForm(form, ActionSchema);
   if (!parsed.ok) {
     return json<ActionData>({ intent, levelId, fieldErrors: parsed.fieldErrors, formError: parsed.formError ?? msg("errors.form") }, { status: 400 });
@@ -93,10 +78,9 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function ManageLevels() {
   const { levels } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as ActionData | undefined;
-  const { t, locale } = useT();
+  const { t } = useT();
   const errorsFor = (intent: string, levelId?: number) =>
     actionData && actionData.intent === intent && actionData.levelId === levelId ? (actionData.fieldErrors ?? {}) : {};
-  const tr = (message: string | undefined) => translateRefusal(t, locale, message);
   const addErrors = errorsFor("add");
   const nextRank = levels.reduce((max, l) => Math.max(max, l.rank), 0) + 1;
   return (
@@ -106,34 +90,25 @@ export default function ManageLevels() {
       </p>
       <h1 data-testid="page-title">{t("manage.levels.title")}</h1>
       <p className="muted">{t("manage.levels.intro")}</p>
-      {actionData?.levelId === undefined ? <Outcome data={actionData} /> : null}
+      {actionData?.levelId === undefined ? <ActionOutcome data={actionData} /> : null}
 
       <ol className="manage-list">
         {levels.map((level) => {
           const errors = errorsFor("update", level.id);
           return (
             <li key={level.id} className="card">
-              <p className="manage-item__head">
-                <span className="badge badge--level">{t("manage.levels.rank", { rank: level.rank })}</span>
-                <strong>{locale === "en" ? level.nameEn : level.nameZh}</strong>
-                <code>{level.code}</code>
-              </p>
-              <p className="muted small">{locale === "en" ? level.nameZh : level.nameEn}</p>
-              {(locale === "en" ? level.descriptionEn : level.descriptionZh) ? (
-                <p>{locale === "en" ? level.descriptionEn : level.descriptionZh}</p>
-              ) : null}
-              <p className="small muted">{t("manage.levels.usage", { courses: level.courses, waivers: level.waivers })}</p>
-              {actionData?.levelId === level.id ? <Outcome data={actionData} /> : null}
+              <EntryHeading
+                entry={level}
+                badge={<span className="badge badge--level">{t("manage.levels.rank", { rank: level.rank })}</span>}
+                usage={t("manage.levels.usage", { courses: level.courses, waivers: level.waivers })}
+              />
+              {actionData?.levelId === level.id ? <ActionOutcome data={actionData} /> : null}
               <details open={Object.keys(errors).length > 0}>
                 <summary>{t("manage.edit")}</summary>
                 <Form method="post" className="stack" noValidate>
                   <input type="hidden" name="intent" value="update" />
                   <input type="hidden" name="levelId" value={level.id} />
-                  <TextField name="nameZh" label={t("manage.nameZh")} required maxLength={50} defaultValue={level.nameZh} error={tr(errors.nameZh)} />
-                  <TextField name="nameEn" label={t("manage.nameEn")} required maxLength={100} defaultValue={level.nameEn} error={tr(errors.nameEn)} />
-                  <TextAreaField name="descriptionZh" label={t("manage.descriptionZh")} rows={2} maxLength={1000} defaultValue={level.descriptionZh} error={tr(errors.descriptionZh)} />
-                  <TextAreaField name="descriptionEn" label={t("manage.descriptionEn")} rows={2} maxLength={1000} defaultValue={level.descriptionEn} error={tr(errors.descriptionEn)} />
-                  <TextField name="reason" label={t("manage.reasonOptional")} hint={t("manage.reasonHint")} maxLength={500} error={tr(errors.reason)} />
+                  <EntryFields entry={level} errors={errors} descriptionRows={2} />
                   <div className="button-row">
                     <button type="submit" className="button button--primary">
                       {t("common.save")}
@@ -161,12 +136,7 @@ export default function ManageLevels() {
         <p className="muted small">{t("manage.levels.addHint")}</p>
         <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="add" />
-          <TextField name="code" label={t("manage.code")} hint={t("manage.levels.codeHint")} required autoCapitalize="none" maxLength={32} error={tr(addErrors.code)} />
-          <TextField name="nameZh" label={t("manage.nameZh")} required maxLength={50} error={tr(addErrors.nameZh)} />
-          <TextField name="nameEn" label={t("manage.nameEn")} required maxLength={100} error={tr(addErrors.nameEn)} />
-          <TextAreaField name="descriptionZh" label={t("manage.descriptionZh")} rows={2} maxLength={1000} error={tr(addErrors.descriptionZh)} />
-          <TextAreaField name="descriptionEn" label={t("manage.descriptionEn")} rows={2} maxLength={1000} error={tr(addErrors.descriptionEn)} />
-          <TextField name="reason" label={t("manage.reasonOptional")} hint={t("manage.reasonHint")} maxLength={500} error={tr(addErrors.reason)} />
+          <EntryFields errors={addErrors} codeHint={t("manage.levels.codeHint")} descriptionRows={2} />
           <div className="button-row">
             <button type="submit" className="button button--primary">
               {t("manage.levels.addButton")}
@@ -174,26 +144,6 @@ export default function ManageLevels() {
           </div>
         </Form>
       </section>
-    </>
-  );
-}
-
-/** The answer to the last submit, shown next to the form it came from. */
-function Outcome({ data }: { data: ActionData | undefined }) {
-  const { t, locale } = useT();
-  if (!data) return null;
-  return (
-    <>
-      {data.notice ? (
-        <p className="alert alert--success" role="status">
-          {t(data.notice.key, data.notice.params)}
-        </p>
-      ) : null}
-      {data.formError ? (
-        <p className="alert alert--error" role="alert">
-          {translateRefusal(t, locale, data.formError)}
-        </p>
-      ) : null}
     </>
   );
 }
