@@ -18,6 +18,7 @@ import { apiEn } from "./messages/api.en";
 import { documentsEn } from "./messages/documents.en";
 import { reportsEn } from "./messages/reports.en";
 import { campSetupEn } from "./messages/camp-setup.en";
+import { reportBuilderEn } from "./messages/report-builder.en";
 import type { MessageKey } from "./zh-CN";
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn, ...importsEn, ...apiEn, ...documentsEn, ...reportsEn, ...campSetupEn };
+export const en: Record<MessageKey, string> = { ...coreEn, ...creditsEn, ...catalogueEn, ...enrolmentEn, ...attendanceEn, ...learningEn, ...hrEn, ...auditEn, ...classesEn, ...manageEn, ...careerEn, ...gradingEn, ...creditsAdminEn, ...campsEn, ...eligibilityEn, ...importsEn, ...apiEn, ...documentsEn, ...reportsEn, ...campSetupEn, ...reportBuilderEn };

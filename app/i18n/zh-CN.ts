@@ -22,7 +22,8 @@ import { apiZh } from "./messages/api.zh-CN";
 import { documentsZh } from "./messages/documents.zh-CN";
 import { reportsZh } from "./messages/reports.zh-CN";
 import { campSetupZh } from "./messages/camp-setup.zh-CN";
+import { reportBuilderZh } from "./messages/report-builder.zh-CN";
 
-export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...importsZh, ...apiZh, ...documentsZh, ...reportsZh, ...campSetupZh } as const;
+export const zhCN = { ...coreZh, ...creditsZh, ...catalogueZh, ...enrolmentZh, ...attendanceZh, ...learningZh, ...hrZh, ...auditZh, ...classesZh, ...manageZh, ...careerZh, ...gradingZh, ...creditsAdminZh, ...campsZh, ...eligibilityZh, ...importsZh, ...apiZh, ...documentsZh, ...reportsZh, ...campSetupZh, ...reportBuilderZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
