@@ -12,7 +12,8 @@
 // - Once a project's mark is released its marks are locked; the lead un-releases it first
 //   (credits reversed, never edited), and a re-release awards under the next #n.
 // - Credits: one entry per passing member per camp (sourceKey camp:<campId>:person:<id>#<n>),
-//   the camp course's creditPoints, split over the rubric's competencies by criterion weight.
+//   the camp course's creditPoints, split over the rubric's competencies by criterion weight;
+//   with several briefs it stands while any released project still passes the member (ADR 008).
 import { recordAudit } from "~/audit/audit.server";
 import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/credits/ledger.server";
 import { ATTENDED_STATUSES, effectiveCreditYear, sessionMinutes } from "~/enrolment/completion.server";
@@ -21,7 +22,7 @@ import { DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from "~/
 import { notify } from "~/notifications/notifications.server";
 import { db, dialect, type DbTx, type Prisma } from "~/utils/db.server";
 import { GRADING_ERRORS, GradingError } from "./errors";
-import { competencyWeights, disagreements, individualOutcome, markerTotal, MAX_TOTAL, meanRoundHalfUp, type Disagreement, type IndividualOutcome } from "./marks";
+import { canSeeOtherMarks, competencyWeights, disagreements, individualOutcome, markerTotal, MAX_TOTAL, meanRoundHalfUp, ownMarkStatus, type Disagreement, type IndividualOutcome } from "./marks";
 import type { RubricDocument } from "./rubric-format";
 import { criterionTitle, levelLabel } from "./rubric-text";
 
@@ -375,7 +376,7 @@ export async function loadGradingScreen(projectId: number, viewerId: number) {
   if (!role) return null;
   const rubric = await loadCampRubric(db, camp.id);
   const mine = project.marks.find((m) => m.markerId === viewerId) ?? null;
-  const canSeeOthers = !camp.blindMarking || mine?.status === "submitted";
+  const canSeeOthers = canSeeOtherMarks({ blindMarking: camp.blindMarking, released: !!project.finalMark?.releasedAt, own: ownMarkStatus(project.marks, viewerId) });
   const others = canSeeOthers ? project.marks.filter((m) => m.markerId !== viewerId && m.status === "submitted") : [];
   const standing = rubric ? standingOf(project.marks, rubric, camp) : null;
   const actorIds = [...new Set(project.markEvents.map((e) => e.actorId))];
@@ -491,8 +492,10 @@ export async function loadGradingQueue(userId: number) {
           myStatus: mine?.status ?? "none",
           myProgress: { scored: scoredCriteria, of: rubric?.criteria.length ?? 0 },
           submitted: standing?.submitted ?? 0,
-          // Blind marking: the others' disagreement is news only after one's own submission (or to the lead).
-          needsModeration: (role === "lead" || mine?.status === "submitted" || !camp.blindMarking) && !!standing?.needsModeration,
+          // Blind marking: the others' disagreement is news only to those who may see their marks.
+          needsModeration:
+            canSeeOtherMarks({ blindMarking: camp.blindMarking, released: !!p.finalMark?.releasedAt, own: ownMarkStatus(p.marks, userId), moderating: role === "lead" }) &&
+            !!standing?.needsModeration,
           moderated: p.finalMark?.method === "moderated",
           released: !!p.finalMark?.releasedAt,
         };
@@ -743,22 +746,61 @@ async function updateCampStatus(tx: DbTx, campId: number) {
   if (next !== camp.status) await tx.camp.update({ where: { id: campId }, data: { status: next }, select: { id: true } });
 }
 
+/**
+ * Of the given people, those whom a released project of the camp other than `exceptProjectId`
+ * still passes: a project of the team they are in now, with their outcome on its released total.
+ * Their camp credit stands (ADR 008: awarded once per camp, reversed only when nothing passes).
+ */
+async function stillPassedBy(tx: DbTx, campId: number, exceptProjectId: number, personIds: number[]): Promise<Set<number>> {
+  const wanted = new Set(personIds);
+  const passing = new Set<number>();
+  if (wanted.size === 0) return passing;
+  const current = await tx.teamMember.findMany({ where: { personId: { in: [...wanted] }, leftAt: null, team: { campId } }, select: { teamId: true } });
+  for (const teamId of [...new Set(current.map((m) => m.teamId))]) {
+    const released = await tx.project.findMany({
+      where: { teamId, id: { not: exceptProjectId }, finalMark: { releasedAt: { not: null } } },
+      select: { finalMark: { select: { total: true } } },
+    });
+    for (const p of released) {
+      for (const o of await memberOutcomes(tx, { campId, teamId, teamTotal: p.finalMark!.total })) {
+        if (o.passed && wanted.has(o.personId)) passing.add(o.personId);
+      }
+    }
+  }
+  return passing;
+}
+
 async function unreleaseInTx(tx: DbTx, project: Awaited<ReturnType<typeof projectCamp>>, leadId: number, reason: string) {
   const campId = project.team.campId;
   const { count } = await tx.finalMark.updateMany({ where: { projectId: project.id, releasedAt: { not: null } }, data: { releasedAt: null, releasedById: null } });
   if (count === 0) throw new GradingError(GRADING_ERRORS.notReleased);
+  // Everyone who was ever on the team: a member moved out after this release keeps nothing from it
+  // unless another released project passes them (ADR 008: one camp credit, kept while any passes).
   const members = await tx.teamMember.findMany({ where: { teamId: project.teamId }, select: { personId: true } });
   const standing = await tx.ledgerEntry.findMany({
-    where: { campId, sourceType: "camp_release", personId: { in: members.map((m) => m.personId) }, reversedBy: { is: null } },
-    select: { id: true },
+    where: { campId, sourceType: "camp_release", personId: { in: [...new Set(members.map((m) => m.personId))] }, reversedBy: { is: null } },
+    select: { id: true, personId: true },
   });
+  const passing = await stillPassedBy(tx, campId, project.id, standing.map((e) => e.personId));
   const reversed: number[] = [];
+  const kept: number[] = [];
   for (const entry of standing) {
+    if (passing.has(entry.personId)) {
+      kept.push(entry.id);
+      continue;
+    }
     await reverseEntry(tx, { entryId: entry.id, reason, createdById: leadId });
     reversed.push(entry.id);
   }
   await tx.markEvent.create({
-    data: { projectId: project.id, actorId: leadId, kind: "unreleased", before: JSON.stringify({ released: true }), after: JSON.stringify({ released: false, reversedEntryIds: reversed }), reason },
+    data: {
+      projectId: project.id,
+      actorId: leadId,
+      kind: "unreleased",
+      before: JSON.stringify({ released: true }),
+      after: JSON.stringify({ released: false, reversedEntryIds: reversed, keptEntryIds: kept }),
+      reason,
+    },
   });
   await updateCampStatus(tx, campId);
   return reversed;
@@ -777,8 +819,12 @@ export async function unreleaseProject(input: { projectId: number; leadId: numbe
 
 // ---------------------------------------------------------------- pages
 
-/** The lead's moderation and release list: every project with its marks, standing and members' outcomes. */
-export async function loadReleasePage(campId: number) {
+/**
+ * The lead's moderation and release list: every project with its marks, standing and members'
+ * outcomes. Blind marking holds here too (canSeeOtherMarks, moderating): on a project the lead has
+ * a draft of their own, only that draft is shown until they submit it.
+ */
+export async function loadReleasePage(campId: number, viewerId: number) {
   const camp = await db.camp.findUnique({
     where: { id: campId },
     select: {
@@ -807,14 +853,16 @@ export async function loadReleasePage(campId: number) {
   });
   const rows = [];
   for (const p of projects) {
-    const standing = rubric ? standingOf(p.marks, rubric, camp) : null;
+    const canSeeOthers = canSeeOtherMarks({ blindMarking: camp.blindMarking, released: !!p.finalMark?.releasedAt, own: ownMarkStatus(p.marks, viewerId), moderating: true });
+    const standing = rubric && canSeeOthers ? standingOf(p.marks, rubric, camp) : null;
     const total = p.finalMark?.method === "moderated" || p.finalMark?.releasedAt ? p.finalMark.total : (standing?.mean ?? null);
     const outcomes = total === null ? [] : await memberOutcomes(db, { campId, teamId: p.teamId, teamTotal: total });
     rows.push({
       id: p.id,
       title: p.title,
       team: p.team.name,
-      marks: p.marks.map((m) => ({ markerId: m.markerId, marker: m.marker.displayName, status: m.status, total: m.total })),
+      canSeeOthers,
+      marks: p.marks.filter((m) => canSeeOthers || m.markerId === viewerId).map((m) => ({ markerId: m.markerId, marker: m.marker.displayName, status: m.status, total: m.total })),
       standing,
       finalMark: p.finalMark,
       total,
@@ -825,10 +873,15 @@ export async function loadReleasePage(campId: number) {
   return { camp, rubric: rubric ? { id: rubric.id, name: rubric.name } : null, criteria: Object.fromEntries(criteria), projects: rows };
 }
 
-/** The released results of the person's teams: mark, feedback, own outcome and camp credits. */
+/**
+ * The released results of the person's current teams (one per camp): mark, feedback, own outcome
+ * and camp credits. A team left before its release is not the person's result: release is for
+ * the team's current members (memberOutcomes, the feedback PDF), so a former member sees nothing
+ * of it.
+ */
 export async function loadMyCampResults(personId: number) {
   const memberships = await db.teamMember.findMany({
-    where: { personId },
+    where: { personId, leftAt: null },
     orderBy: { id: "desc" },
     select: {
       team: {
@@ -894,14 +947,18 @@ async function criterionEvidence(campId: number, projectId: number) {
 
 /**
  * Criterion-level marks of a camp, one row per marker and criterion (for the CSV and XLSX
- * exports), the criterion and level texts in the reader's language.
+ * exports), the criterion and level texts in the reader's language. Blind marking holds as on
+ * the release page (canSeeOtherMarks, moderating): of a project the viewer has a draft of their
+ * own, only their own rows.
  */
-export async function campMarkRows(campId: number, locale: Locale = DEFAULT_LOCALE) {
+export async function campMarkRows(campId: number, viewerId: number, locale: Locale = DEFAULT_LOCALE) {
   const rubric = await loadCampRubric(db, campId);
+  const { blindMarking } = await db.camp.findUniqueOrThrow({ where: { id: campId }, select: { blindMarking: true } });
   const marks = await db.mark.findMany({
     where: { project: { team: { campId } } },
     orderBy: [{ projectId: "asc" }, { markerId: "asc" }],
     select: {
+      markerId: true,
       status: true,
       total: true,
       marker: { select: { username: true, displayName: true } },
@@ -911,6 +968,10 @@ export async function campMarkRows(campId: number, locale: Locale = DEFAULT_LOCA
   });
   const rows: (string | number | null)[][] = [];
   for (const mark of marks) {
+    if (mark.markerId !== viewerId) {
+      const ofProject = marks.filter((m) => m.project.id === mark.project.id);
+      if (!canSeeOtherMarks({ blindMarking, released: !!mark.project.finalMark?.releasedAt, own: ownMarkStatus(ofProject, viewerId), moderating: true })) continue;
+    }
     for (const criterion of rubric?.criteria ?? []) {
       const score = mark.scores.find((s) => s.criterionId === criterion.id);
       rows.push([

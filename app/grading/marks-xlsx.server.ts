@@ -90,8 +90,8 @@ export function buildMarksWorkbook(rows: Cell[][], campId: number, locale: Local
 }
 
 /** The workbook as a web stream (for a Response body); a write error ends the stream with it. */
-export async function campMarksXlsxStream(campId: number, locale: Locale = DEFAULT_LOCALE): Promise<ReadableStream<Uint8Array>> {
-  const workbook = buildMarksWorkbook(await campMarkRows(campId, locale), campId, locale);
+export async function campMarksXlsxStream(campId: number, viewerId: number, locale: Locale = DEFAULT_LOCALE): Promise<ReadableStream<Uint8Array>> {
+  const workbook = buildMarksWorkbook(await campMarkRows(campId, viewerId, locale), campId, locale);
   const pass = new PassThrough();
   // The zip stream is piped into `pass` and ends it; only a failure needs handling here.
   workbook.xlsx.write(pass).catch((error: unknown) => pass.destroy(error instanceof Error ? error : new Error(String(error))));

@@ -97,3 +97,26 @@ export function competencyWeights(criteria: { competencyId: number; weight: numb
   for (const c of criteria) merged.set(c.competencyId, (merged.get(c.competencyId) ?? 0) + c.weight);
   return [...merged].sort((a, b) => a[0] - b[0]).map(([competencyId, weight]) => ({ competencyId, weight }));
 }
+
+/** Where a staff member stands with their own mark of one project. */
+export type OwnMarkStatus = "none" | "draft" | "submitted";
+
+/**
+ * Blind marking, the one rule every screen, PDF and export follows: may a staff member see the
+ * other markers' marks of a project (their levels, points, comments, totals, the mean and the
+ * disagreements, which all speak for them)? Yes when the camp does not mark blind, once the
+ * project is released (the marks are locked and the team itself reads them), or once the viewer
+ * has submitted their own mark. `moderating` is the lead's moderation view (release page, marks
+ * exports): a lead who has not started marking the project moderates it rather than marks it and
+ * sees the marks; a lead with a draft of their own is a marker like any other until they submit.
+ */
+export function canSeeOtherMarks(input: { blindMarking: boolean; released: boolean; own: OwnMarkStatus; moderating?: boolean }): boolean {
+  if (!input.blindMarking || input.released || input.own === "submitted") return true;
+  return input.moderating === true && input.own === "none";
+}
+
+/** The viewer's own mark status from a project's marks. */
+export function ownMarkStatus(marks: readonly { markerId: number; status: string }[], viewerId: number): OwnMarkStatus {
+  const mine = marks.find((m) => m.markerId === viewerId);
+  return !mine ? "none" : mine.status === "submitted" ? "submitted" : "draft";
+}

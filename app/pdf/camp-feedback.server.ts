@@ -5,11 +5,14 @@
 //
 // Who reads it: the camp's lead mentor and mentors, any team, released or not (unreleased
 // projects say so on the page); a current member of the team, once a project is released, and
-// then only the released projects. Markers are numbered, never named: marking may be blind.
+// then only the released projects. Markers are numbered, never named. Blind marking holds for
+// staff as on the grading screen (canSeeOtherMarks): of an unreleased project a mentor or lead
+// has not submitted their own mark of, the page shows no marker's levels, points, comments,
+// mean or outcome, only that marking is blind.
 import type { SessionUser } from "~/auth/guards.server";
 import { campStaffRole, ORGANISER_ROLES } from "~/camps/camps.server";
 import { loadCampRubric, memberOutcomes, type MemberOutcome } from "~/grading/grading.server";
-import { meanRoundHalfUp } from "~/grading/marks";
+import { canSeeOtherMarks, meanRoundHalfUp, ownMarkStatus } from "~/grading/marks";
 import { criterionTitle, levelLabel } from "~/grading/rubric-text";
 import { translator, type Locale } from "~/i18n/i18n";
 import { db } from "~/utils/db.server";
@@ -44,14 +47,15 @@ export async function teamIdsOfProjects(projectIds: number[]): Promise<Record<nu
   return Object.fromEntries(rows.map((r) => [r.id, r.teamId]));
 }
 
-export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
+/** The team's feedback as `viewerId` may read it (blind marking applies to the staff view). */
+export async function loadTeamFeedback(teamId: number, view: FeedbackView, viewerId: number) {
   const team = await db.team.findUniqueOrThrow({
     where: { id: teamId },
     select: {
       id: true,
       name: true,
       campId: true,
-      camp: { select: { passMark: true, offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true } } } } } },
+      camp: { select: { passMark: true, blindMarking: true, offering: { select: { code: true, course: { select: { titleZh: true, titleEn: true } } } } } },
       members: { where: { leftAt: null }, orderBy: { personId: "asc" }, select: { person: { select: { id: true, name: true, employeeNo: true } } } },
       projects: {
         orderBy: { id: "asc" },
@@ -62,9 +66,8 @@ export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
           brief: { select: { title: true } },
           finalMark: { select: { total: true, method: true, feedback: true, releasedAt: true } },
           marks: {
-            where: { status: "submitted" },
             orderBy: { markerId: "asc" },
-            select: { total: true, scores: { select: { criterionId: true, comment: true, level: { select: { label: true, labelEn: true, points: true } } } } },
+            select: { markerId: true, status: true, total: true, scores: { select: { criterionId: true, comment: true, level: { select: { label: true, labelEn: true, points: true } } } } },
           },
         },
       },
@@ -79,13 +82,17 @@ export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
   });
   const projects = [];
   for (const project of team.projects) {
-    const submittedTotals = project.marks.map((m) => m.total).filter((t): t is number => t !== null);
     const released = project.finalMark?.releasedAt ?? null;
+    const blind =
+      view === "staff" && !canSeeOtherMarks({ blindMarking: team.camp.blindMarking, released: !!released, own: ownMarkStatus(project.marks, viewerId) });
+    // Only submitted marks are shown; none while blind (a blind viewer's own mark is unsubmitted).
+    const marks = blind ? [] : project.marks.filter((m) => m.status === "submitted");
+    const submittedTotals = marks.map((m) => m.total).filter((t): t is number => t !== null);
     // The mark that counts: as released; before release the lead's moderated mark or the mean so far.
-    const total = released || project.finalMark?.method === "moderated" ? (project.finalMark?.total ?? null) : meanRoundHalfUp(submittedTotals);
+    const total = blind ? null : released || project.finalMark?.method === "moderated" ? (project.finalMark?.total ?? null) : meanRoundHalfUp(submittedTotals);
     const outcomes: MemberOutcome[] = total === null ? [] : await memberOutcomes(db, { campId: team.campId, teamId: team.id, teamTotal: total });
     const criteria = (rubric?.criteria ?? []).map((criterion) => {
-      const scores = project.marks.map((mark, i) => {
+      const scores = marks.map((mark, i) => {
         const score = mark.scores.find((s) => s.criterionId === criterion.id);
         return { marker: i + 1, level: score ? { label: score.level.label, labelEn: score.level.labelEn } : null, levelPoints: score?.level.points ?? null, points: score ? criterion.weight * score.level.points : null, comment: score?.comment ?? "" };
       });
@@ -97,6 +104,7 @@ export async function loadTeamFeedback(teamId: number, view: FeedbackView) {
       title: project.title,
       brief: project.brief.title,
       releasedAt: released,
+      blind,
       method: project.finalMark && (released || project.finalMark.method === "moderated") ? project.finalMark.method : "mean",
       total,
       markersMean: meanRoundHalfUp(submittedTotals),
@@ -142,6 +150,7 @@ export function writeTeamFeedback(pdf: PdfWriter, data: TeamFeedback) {
       ],
     ]);
     pdf.label(t("documents.feedback.criteria"));
+    if (project.blind) pdf.text(t("grading.screen.blind"), { muted: true });
     const marker = (n: number) => t("documents.feedback.marker", { n });
     const rows = project.criteria.map((c) => [
       `${criterionTitle(pdf.locale, c)}\n${pdf.locale === "en" ? c.competency.nameEn || c.competency.nameZh : c.competency.nameZh}`,

@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = fields.id().safeParse(params.teamId);
   if (!id.success) notFound();
   const view = await requireTeamFeedbackAccess(user, id.data);
-  const data = await loadTeamFeedback(id.data, view);
+  const data = await loadTeamFeedback(id.data, view, user.id);
   const locale = await resolveLocale(request, user.locale);
   return streamedDownload(teamFeedbackPdf(locale, data), PDF_CONTENT_TYPE, `feedback-${data.camp.code}-${fileSafe(data.team.name)}.pdf`);
 }

@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireCampLead(user, id.data);
   const locale = await resolveLocale(request, user.locale);
   const t = translator(locale);
-  const rows = (await campMarkRows(id.data, locale)).map((row) => markRowText(row, t));
+  const rows = (await campMarkRows(id.data, user.id, locale)).map((row) => markRowText(row, t));
   return new Response(csvDocument(MARK_CSV_HEADER.map((column) => t(MARK_COLUMN_HEADERS[column])), rows), {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

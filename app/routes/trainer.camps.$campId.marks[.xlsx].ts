@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const id = fields.id().safeParse(params.campId);
   if (!id.success) notFound();
   await requireCampLead(user, id.data);
-  return new Response(await campMarksXlsxStream(id.data, await resolveLocale(request, user.locale)), {
+  return new Response(await campMarksXlsxStream(id.data, user.id, await resolveLocale(request, user.locale)), {
     headers: {
       "Content-Type": XLSX_CONTENT_TYPE,
       "Content-Disposition": `attachment; filename="camp-${id.data}-marks.xlsx"`,

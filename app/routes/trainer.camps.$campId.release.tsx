@@ -41,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const campId = campIdOf(params);
   await requireCampLead(user, campId);
-  const page = await loadReleasePage(campId);
+  const page = await loadReleasePage(campId, user.id);
   if (!page) notFound();
   return json(page, { headers: { "Cache-Control": "no-store" } });
 }
@@ -138,6 +138,7 @@ export default function CampRelease() {
                 {message(actionData.error)}
               </p>
             ) : null}
+            {!p.canSeeOthers ? <p className="muted">{t("grading.screen.blind")}</p> : null}
             <div className="table-wrap">
               <table>
                 <thead>

@@ -7,6 +7,7 @@ import {
   copyTemplateRubric,
   loadCampRubric,
   loadGradingScreen,
+  loadMyCampResults,
   loadReleasePage,
   moderateMark,
   recordAdjustment,
@@ -20,7 +21,7 @@ import {
 } from "~/grading/grading.server";
 import { draftFromDocument, type RubricDraft } from "~/grading/rubric-editor";
 import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson, type RubricDocument } from "~/grading/rubric-format";
-import { setCampClosed } from "~/camps/camps.server";
+import { movePerson, setCampClosed } from "~/camps/camps.server";
 import { loader as myResultLoader } from "~/routes/my.camp.result";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
 import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
@@ -289,7 +290,7 @@ describe("moderation, release and credits", () => {
     }
     for (const [i, c] of cases.entries()) {
       const { f, projectId } = projects[i];
-      const page = (await loadReleasePage(f.camp.id))!;
+      const page = (await loadReleasePage(f.camp.id, f.lead.id))!;
       const row = page.projects.find((p) => p.id === projectId)!;
       expect(row.marks.map((m) => m.total), `case ${i}`).toEqual(c.totals);
       expect(row.standing!.mean, `case ${i}`).toBe((c.totals[0] + c.totals[1]) / 2);
@@ -833,5 +834,140 @@ describe("the grade history is append-only", () => {
     await expect(db.markEvent.update({ where: { id: event.id }, data: { reason: "rewritten" } })).rejects.toThrow();
     await expect(db.markEvent.deleteMany({ where: { projectId } })).rejects.toThrow();
     expect(await db.markEvent.findUniqueOrThrow({ where: { id: event.id }, select: { after: true, reason: true } })).toEqual({ after: event.after, reason: null });
+  });
+});
+
+describe("blind marking everywhere (one rule: canSeeOtherMarks)", () => {
+  it("the team feedback PDF hides the other markers from a mentor who has not submitted, until they do; release and exports hide them from a lead with a draft", async () => {
+    const f = await makeCamp();
+    const { team, project } = f.teams[0];
+    const pdfAs = async (userId: number) => {
+      const response = await settle(async () =>
+        feedbackPdfLoader({ request: getRequest(`/camps/teams/${team.id}/feedback.pdf`, await sessionCookieFor(userId)), params: { teamId: String(team.id) }, context: {} }),
+      );
+      expect(response.status).toBe(200);
+      return (await pdfText(await readAll(response.body!))).text;
+    };
+    const judged = f.rubric.criteria.map((c, i) => ({ criterionId: c.id, levelId: c.levels[3].id, comment: `SECRET-${i}` }));
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: judged, submit: true });
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0]), submit: false });
+    const blind = await pdfAs(f.mentor.id);
+    expect(blind).not.toContain("SECRET-0");
+    expect(blind).not.toContain("L30");
+    expect(blind).not.toContain("30.00"); // the judge's total (3,000), the only "mean" so far
+    expect(blind).toContain("盲评");
+    // The lead has no mark: on the per-project pages (PDF, grading screen) they are blind too.
+    expect(await pdfAs(f.lead.id)).not.toContain("SECRET-0");
+
+    // The lead's moderation views: no mark of their own → they moderate and see the marks;
+    // a draft of their own → only that draft, on the page and in the export.
+    const leadCookie = await sessionCookieFor(f.lead.id);
+    const csvText = async () =>
+      (await settle(() => marksCsvLoader({ request: getRequest(`/trainer/camps/${f.camp.id}/marks.csv`, leadCookie), params: { campId: String(f.camp.id) }, context: {} }))).text();
+    const rowOf = async () => (await loadReleasePage(f.camp.id, f.lead.id))!.projects.find((p) => p.id === project.id)!;
+    expect((await rowOf()).marks.map((m) => m.markerId)).toEqual([f.mentor.id, f.judge.id].sort((a, b) => a - b));
+    expect(await csvText()).toContain("SECRET-0");
+    await saveMark({ projectId: project.id, markerId: f.lead.id, scores: scores(f.rubric, [1]), submit: false });
+    const drafting = await rowOf();
+    expect(drafting).toMatchObject({ canSeeOthers: false, standing: null, total: null, outcomes: [] });
+    expect(drafting.marks.map((m) => m.markerId)).toEqual([f.lead.id]);
+    expect(await csvText()).not.toContain("SECRET-0");
+    expect((await loadGradingScreen(project.id, f.lead.id))!.canSeeOthers).toBe(false);
+
+    // Submitting one's own mark opens them, on the PDF as on the grading screen.
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    const open = await pdfAs(f.mentor.id);
+    expect(open).toContain("SECRET-0");
+    expect(open).toContain("L30");
+    expect((await loadGradingScreen(project.id, f.mentor.id))!.canSeeOthers).toBe(true);
+  });
+});
+
+describe("release reaches the current team only", () => {
+  it("someone moved to team B before team A's release sees neither A's mark nor its feedback; B's members and A's remaining members are unaffected", async () => {
+    const f = await makeCamp();
+    const [a, b] = f.teams;
+    await saveMark({ projectId: a.project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await saveMark({ projectId: a.project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    const mover = a.members[0];
+    await movePerson({ campId: f.camp.id, personId: mover.person.id, toTeamId: b.team.id, reason: "swap", actorId: f.lead.id });
+    await releaseProject({ projectId: a.project.id, leadId: f.lead.id, feedback: "TEAM-A-FEEDBACK" });
+
+    expect(await loadMyCampResults(mover.person.id)).toEqual([]);
+    const page = await settle(async () => myResultLoader({ request: getRequest(`/my/camp/result?project=${a.project.id}`, await sessionCookieFor(mover.user!.id)), params: {}, context: {} }));
+    expect(page.status).toBe(404);
+    expect((await loadMyCampResults(a.members[1].person.id)).map((r) => [r.projectId, r.feedback])).toEqual([[a.project.id, "TEAM-A-FEEDBACK"]]);
+    // Not credited from A either (release credits A's current members).
+    expect(await db.ledgerEntry.count({ where: { campId: f.camp.id, personId: mover.person.id } })).toBe(0);
+  });
+});
+
+describe("several briefs: one camp credit, kept while a released project passes (ADR 008)", () => {
+  async function twoBriefs() {
+    const f = await makeCamp();
+    const brief2 = await db.projectBrief.create({ data: { campId: f.camp.id, title: "Brief 2", dueAt: new Date("2026-03-13T02:00:00Z") } });
+    const { team, members } = f.teams[0];
+    const p2 = await db.project.create({
+      data: { teamId: team.id, briefId: brief2.id, title: "P2", versions: { create: { versionNo: 1, background: "bg", design: "d", budget: "b", impact: "i", submittedById: members[0].user!.id } } },
+    });
+    const mark = async (projectId: number, levels: number[]) => {
+      await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, levels), submit: true });
+      await saveMark({ projectId, markerId: f.judge.id, scores: scores(f.rubric, levels), submit: true });
+    };
+    const net = async (personId: number) => (await db.ledgerEntry.aggregate({ where: { campId: f.camp.id, personId }, _sum: { amount: true } }))._sum.amount ?? 0;
+    return { f, p1: f.teams[0].project, p2, members, mark, net };
+  }
+
+  it("un-releasing one passing project keeps the credit the other still earns; un-releasing the last reverses it; release again awards #2", async () => {
+    const { f, p1, p2, members, mark, net } = await twoBriefs();
+    await mark(p1.id, [0, 0, 0]);
+    await mark(p2.id, [1, 1, 1]);
+    await releaseProject({ projectId: p1.id, leadId: f.lead.id, feedback: "p1" });
+    const second = await releaseProject({ projectId: p2.id, leadId: f.lead.id, feedback: "p2" });
+    expect(second.awarded).toEqual([]); // once per camp
+    for (const m of members) expect(await net(m.person.id)).toBe(800);
+
+    const kept = await unreleaseProject({ projectId: p2.id, leadId: f.lead.id, reason: "re-mark p2" });
+    expect(kept.reversedEntryIds).toEqual([]);
+    for (const m of members) expect(await net(m.person.id)).toBe(800);
+    const event = await db.markEvent.findFirstOrThrow({ where: { projectId: p2.id, kind: "unreleased" }, orderBy: { id: "desc" } });
+    expect(JSON.parse(event.after!).keptEntryIds).toHaveLength(3);
+
+    // Moderating p1 (a released project) un-releases it: p2 is no longer released, nothing passes.
+    const gone = await unreleaseProject({ projectId: p1.id, leadId: f.lead.id, reason: "re-mark p1" });
+    expect(gone.reversedEntryIds).toHaveLength(3);
+    for (const m of members) expect(await net(m.person.id)).toBe(0);
+    const again = await releaseProject({ projectId: p2.id, leadId: f.lead.id, feedback: "p2 again" });
+    expect(again.awarded.sort()).toEqual(members.map((m) => m.person.id).sort());
+    const keys = await db.ledgerEntry.findMany({ where: { campId: f.camp.id, personId: members[0].person.id, sourceType: "camp_release" }, orderBy: { id: "asc" }, select: { sourceKey: true } });
+    expect(keys.map((k) => k.sourceKey.split("#")[1])).toEqual(["1", "2"]);
+  });
+
+  it("a failing released project does not keep a credit: un-releasing the passing one reverses it", async () => {
+    const { f, p1, p2, members, mark, net } = await twoBriefs();
+    await mark(p1.id, [0, 0, 0]); // 100.00: pass
+    await mark(p2.id, [3, 3, 3]); // 30.00: below the pass mark
+    await releaseProject({ projectId: p1.id, leadId: f.lead.id, feedback: "" });
+    await releaseProject({ projectId: p2.id, leadId: f.lead.id, feedback: "" });
+    for (const m of members) expect(await net(m.person.id)).toBe(800);
+    await unreleaseProject({ projectId: p1.id, leadId: f.lead.id, reason: "mistake" });
+    for (const m of members) expect(await net(m.person.id)).toBe(0);
+  });
+
+  it("un-releasing team A's project leaves the credit of a former member whom team B's released project passes", async () => {
+    const f = await makeCamp();
+    const [a, b] = f.teams;
+    for (const { project } of [a, b]) {
+      await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+      await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    }
+    await releaseProject({ projectId: a.project.id, leadId: f.lead.id, feedback: "" });
+    const mover = a.members[0].person.id;
+    await movePerson({ campId: f.camp.id, personId: mover, toTeamId: b.team.id, reason: "swap", actorId: f.lead.id });
+    await releaseProject({ projectId: b.project.id, leadId: f.lead.id, feedback: "" });
+    const result = await unreleaseProject({ projectId: a.project.id, leadId: f.lead.id, reason: "re-mark" });
+    expect(result.reversedEntryIds).toHaveLength(2);
+    const net = await db.ledgerEntry.aggregate({ where: { campId: f.camp.id, personId: mover }, _sum: { amount: true } });
+    expect(net._sum.amount).toBe(800);
   });
 });
