@@ -1,8 +1,9 @@
 // What the two catalogue management pages (levels, the competency framework) show alike: an
 // entry's heading on its card, its form fields, and the answer to the last submit.
 import type { ReactNode } from "react";
+import { ActionAlerts, type ActionNotice } from "~/components/action-alerts";
 import { TextField } from "~/components/fields";
-import { useT, type MessageKey, type Params } from "~/i18n/i18n";
+import { useT } from "~/i18n/i18n";
 import type { FieldErrors } from "~/utils/forms";
 import { TextAreaField } from "./course-form-fields";
 import { translateRefusal } from "./form-errors";
@@ -10,26 +11,13 @@ import { translateRefusal } from "./form-errors";
 export type EntryWording = { code: string; nameZh: string; nameEn: string; descriptionZh: string; descriptionEn: string };
 
 /** What an action answers, as far as the page shows it. */
-export type EntryOutcome = { notice?: { key: MessageKey; params?: Params }; formError?: string };
+export type EntryOutcome = { notice?: ActionNotice; formError?: string };
 
 /** The answer to the last submit, shown next to the form it came from. */
 export function ActionOutcome({ data }: { data: EntryOutcome | undefined }) {
   const { t, locale } = useT();
   if (!data) return null;
-  return (
-    <>
-      {data.notice ? (
-        <p className="alert alert--success" role="status">
-          {t(data.notice.key, data.notice.params)}
-        </p>
-      ) : null}
-      {data.formError ? (
-        <p className="alert alert--error" role="alert">
-          {translateRefusal(t, locale, data.formError)}
-        </p>
-      ) : null}
-    </>
-  );
+  return <ActionAlerts notice={data.notice} formError={data.formError} translate={(message) => translateRefusal(t, locale, message)} />;
 }
 
 /**

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { scopeChoices } from "~/admin/users.server";
 import { ApiTokenError, createApiToken, listApiTokens, revokeApiToken } from "~/api/tokens.server";
 import { requireRole } from "~/auth/guards.server";
+import { ActionAlerts } from "~/components/action-alerts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField, TextField } from "~/components/fields";
 import { useT, type MessageKey, type Params } from "~/i18n/i18n";
@@ -85,16 +86,7 @@ export default function AdminTokens() {
             onFocus={(event) => event.currentTarget.select()} />
         </div>
       ) : null}
-      {actionData?.notice ? (
-        <p className="alert alert--success" role="status">
-          {t(actionData.notice.key, actionData.notice.params)}
-        </p>
-      ) : null}
-      {actionData?.formError ? (
-        <p className="alert alert--error" role="alert">
-          {translateError(t, actionData.formError)}
-        </p>
-      ) : null}
+      <ActionAlerts notice={actionData?.notice} formError={actionData?.formError} />
 
       <section className="card" aria-labelledby="new-token-title">
         <h2 id="new-token-title">{t("api.tokens.new")}</h2>

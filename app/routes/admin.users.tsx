@@ -12,6 +12,7 @@ import {
 } from "~/auth/accounts.server";
 import { requireRole } from "~/auth/guards.server";
 import { ROLES } from "~/auth/roles";
+import { ActionAlerts } from "~/components/action-alerts";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField, TextField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
@@ -135,16 +136,7 @@ export default function AdminUsers() {
   return (
     <>
       <h1 data-testid="page-title">{t("users.title")}</h1>
-      {actionData?.notice ? (
-        <p className="alert alert--success" role="status">
-          {t(actionData.notice.key, actionData.notice.params)}
-        </p>
-      ) : null}
-      {actionData?.formError ? (
-        <p className="alert alert--error" role="alert">
-          {translateError(t, actionData.formError)}
-        </p>
-      ) : null}
+      <ActionAlerts notice={actionData?.notice} formError={actionData?.formError} />
 
       <Form method="get" className="search-row" role="search">
         <label className="visually-hidden" htmlFor="users-q">
