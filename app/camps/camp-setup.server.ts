@@ -3,7 +3,8 @@
 // and the camp's staff (CampStaff: lead | mentor | judge) decide who may run it. Rules:
 //
 // - Creating a class of a camp course creates its Camp in the same transaction, with the demo's
-//   defaults (4 nights; pass mark 60.00 of 100 — marks are centipoints of 100 whatever the
+//   defaults (Camp.nights is still written as 4 but never read: a camp's length comes from its
+//   class's dates, app/camps/length.ts; pass mark 60.00 of 100 — marks are centipoints of 100 whatever the
 //   rubric, app/grading/marks.ts —; 2 markers per project; 15 % moderation threshold; blind),
 //   and the class's trainer as the lead mentor. Without a trainer there is nobody to lead it:
 //   the class is created without a camp and its page offers "set up the camp" with a lead.
@@ -20,6 +21,7 @@
 // Scope: as for the class itself (classScopeWhere): an HR officer only for classes hosted inside
 // their unit subtree, administrators everywhere; outside it the class reads as not found.
 // Everything is audited in the same transaction (entityType "Camp").
+import { campLength } from "./length";
 import { json } from "@remix-run/node";
 import { recordAudit } from "~/audit/audit.server";
 import { unitScopeWhere, type SessionUser } from "~/auth/guards.server";
@@ -234,12 +236,13 @@ export async function loadCampPanel(viewer: CampSetupActor, offeringId: number) 
     select: {
       trainerId: true,
       status: true,
+      startsAt: true,
+      endsAt: true,
       course: { select: { mode: true } },
       camp: {
         select: {
           id: true,
           status: true,
-          nights: true,
           staff: { orderBy: { userId: "asc" }, select: { role: true, user: { select: { id: true, displayName: true, disabledAt: true } } } },
           _count: { select: { teams: true } },
         },
@@ -260,12 +263,13 @@ export async function loadCampPanel(viewer: CampSetupActor, offeringId: number) 
     canSetUp: !camp && offering.course.mode === CAMP_MODE && offering.status !== "cancelled",
     classTrainerId: offering.trainerId,
     defaults: CAMP_DEFAULTS,
+    // From the class's dates (app/camps/length.ts); Camp.nights is not read.
+    length: campLength(offering.startsAt, offering.endsAt),
     trainers,
     camp: camp
       ? {
           id: camp.id,
           status: camp.status,
-          nights: camp.nights,
           lead: lead ? { id: lead.id, displayName: lead.displayName, disabled: lead.disabledAt !== null } : null,
           mentors: camp.staff.filter((s) => s.role === "mentor").length,
           judges: camp.staff.filter((s) => s.role === "judge").length,

@@ -4,6 +4,7 @@
 // sessions, the participants are its enrolments (enrolled like a class). Team membership keeps
 // its history: a move closes the open TeamMember row (leftAt, changedById, reason) and opens a
 // new one in the same transaction; rows are never deleted or reopened in place.
+import { campLength } from "./length";
 import { recordAudit } from "~/audit/audit.server";
 import { inTransaction } from "~/db/transaction.server";
 import type { SessionUser } from "~/auth/guards.server";
@@ -81,7 +82,6 @@ async function campHead(campId: number) {
     select: {
       id: true,
       status: true,
-      nights: true,
       offeringId: true,
       offering: {
         select: {
@@ -97,7 +97,8 @@ async function campHead(campId: number) {
   });
   if (!camp) notFound();
   const { sessions, ...offering } = camp.offering;
-  return { camp: { id: camp.id, status: camp.status, nights: camp.nights, offeringId: camp.offeringId, offering }, days: scheduleByDay(sessions) };
+  // The length comes from the class's dates (app/camps/length.ts), not Camp.nights.
+  return { camp: { id: camp.id, status: camp.status, length: campLength(offering.startsAt, offering.endsAt), offeringId: camp.offeringId, offering }, days: scheduleByDay(sessions) };
 }
 
 async function staffOf(campId: number) {

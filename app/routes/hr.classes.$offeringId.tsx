@@ -392,7 +392,7 @@ function CampPanel({ panel, actionData }: { panel: NonNullable<Data["camp"]>; ac
             </div>
             <div>
               <dt>{t("campSetup.nights")}</dt>
-              <dd>{t("campSetup.nightsValue", { days: camp.nights + 1, nights: camp.nights })}</dd>
+              <dd>{t("campSetup.nightsValue", panel.length)}</dd>
             </div>
             <div>
               <dt>{t("campSetup.status")}</dt>
@@ -442,7 +442,7 @@ function CampPanel({ panel, actionData }: { panel: NonNullable<Data["camp"]>; ac
               reasonLabel={t("campSetup.setup.reason")}
               reasonRequired={false}
               hint={t("campSetup.setup.defaults", {
-                nights: defaults.nights,
+                nights: panel.length.nights,
                 passMark: defaults.passMark / 100,
                 markers: defaults.markersPerProject,
                 threshold: defaults.moderationThresholdPct,

@@ -35,7 +35,7 @@ export default function MyCamp() {
         {t("camps.my.title")} <span className="h1-sub">{title}</span>
       </h1>
       <p className="muted">
-        {date(head.offering.startsAt)} – {date(head.offering.endsAt)} · {t("camps.length", { days: head.nights + 1, nights: head.nights })}
+        {date(head.offering.startsAt)} – {date(head.offering.endsAt)} · {t("camps.length", head.length)}
         {head.offering.venue ? ` · ${head.offering.venue}` : ""}{" "}
         <span className="badge">{t(`camps.status.${head.status}` as MessageKey)}</span>
       </p>

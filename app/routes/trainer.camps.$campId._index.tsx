@@ -150,7 +150,7 @@ export default function CampOverview() {
       </p>
       <h1 data-testid="page-title">{title}</h1>
       <p className="muted">
-        {camp.offering.code} · {date(camp.offering.startsAt)} – {date(camp.offering.endsAt)} · {t("camps.length", { days: camp.nights + 1, nights: camp.nights })}
+        {camp.offering.code} · {date(camp.offering.startsAt)} – {date(camp.offering.endsAt)} · {t("camps.length", camp.length)}
         {camp.offering.venue ? ` · ${camp.offering.venue}` : ""}
       </p>
       <p className="camp-head__badges">

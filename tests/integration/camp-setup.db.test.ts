@@ -48,7 +48,8 @@ async function post(offeringId: number, fields: Record<string, string>, cookie =
 type Panel = {
   isCampCourse: boolean;
   canSetUp: boolean;
-  camp: { id: number; status: string; nights: number; lead: { id: number } | null; mentors: number; judges: number; teams: number } | null;
+  length: { days: number; nights: number };
+  camp: { id: number; status: string; lead: { id: number } | null; mentors: number; judges: number; teams: number } | null;
 };
 
 async function panelOf(offeringId: number, cookie = cookies.hrA): Promise<Panel | null> {
@@ -152,7 +153,11 @@ describe("creating a camp class", () => {
     expect(JSON.parse(audits[0].after!)).toMatchObject({ offeringId: id, leadUserId: trainers[0].id, passMark: 6000 });
 
     const panel = await panelOf(id);
-    expect(panel).toMatchObject({ isCampCourse: true, canSetUp: false, camp: { id: camp!.id, nights: 4, status: "open", mentors: 0, judges: 0, teams: 0 } });
+    expect(panel).toMatchObject({ isCampCourse: true, canSetUp: false, camp: { id: camp!.id, status: "open", mentors: 0, judges: 0, teams: 0 } });
+    // The length comes from the class's dates (10–14 March), whatever Camp.nights says.
+    expect(panel!.length).toEqual({ days: 5, nights: 4 });
+    await db.offering.update({ where: { id }, data: { endsAt: new Date("2026-03-12T09:00:00Z") } });
+    expect((await panelOf(id))!.length).toEqual({ days: 3, nights: 2 });
     expect(panel!.camp!.lead?.id).toBe(trainers[0].id);
   });
 
