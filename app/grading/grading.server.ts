@@ -941,8 +941,43 @@ async function criterionEvidence(campId: number, projectId: number) {
   ]);
   return (rubric?.criteria ?? []).map((c) => {
     const points = marks.flatMap((m) => m.scores.filter((s) => s.criterionId === c.id).map((s) => s.level.points * 100));
-    return { criterionId: c.id, title: c.title, titleEn: c.titleEn, weight: c.weight, competency: c.competency, meanPoints: meanRoundHalfUp(points) };
+    return { criterionId: c.id, title: c.title, titleEn: c.titleEn, weight: c.weight, competencyId: c.competencyId, competency: c.competency, meanPoints: meanRoundHalfUp(points) };
   });
+}
+
+export type CampEvidence = {
+  projectId: number;
+  criterionId: number;
+  title: string;
+  titleEn: string;
+  meanPoints: number | null;
+  course: { titleZh: string; titleEn: string };
+  code: string;
+  releasedAt: Date;
+};
+
+/**
+ * The camp criterion evidence behind the learner's competency profile, by competency id: every
+ * criterion of their released camp results (the rows /my/camp/result shows, from
+ * loadMyCampResults and criterionEvidence), with the camp and the release date.
+ */
+export async function loadCampEvidenceByCompetency(personId: number): Promise<Record<number, CampEvidence[]>> {
+  const byCompetency: Record<number, CampEvidence[]> = {};
+  for (const result of await loadMyCampResults(personId)) {
+    for (const e of result.evidence) {
+      (byCompetency[e.competencyId] ??= []).push({
+        projectId: result.projectId,
+        criterionId: e.criterionId,
+        title: e.title,
+        titleEn: e.titleEn,
+        meanPoints: e.meanPoints,
+        course: result.course,
+        code: result.code,
+        releasedAt: result.releasedAt!,
+      });
+    }
+  }
+  return byCompetency;
 }
 
 /**

@@ -12,17 +12,20 @@ import type { MessageKey } from "~/i18n/zh-CN";
 import { dateRange, dateTile, timeRange } from "~/learning/dates";
 import { loadLearnerHome } from "~/learning/learner-home.server";
 import { findParticipantCamp } from "~/camps/camps.server";
+import { loadCampEvidenceByCompetency } from "~/grading/grading.server";
+import { criterionTitle } from "~/grading/rubric-text";
 import { shanghaiYear } from "~/utils/time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, "learner");
   const year = shanghaiYear();
   if (!user.personId) return json({ year, home: null }, { headers: { "Cache-Control": "no-store" } });
-  const [home, camp] = await Promise.all([
+  const [home, camp, campEvidence] = await Promise.all([
     loadLearnerHome({ personId: user.personId, userId: user.id, year }),
     findParticipantCamp(user.personId),
+    loadCampEvidenceByCompetency(user.personId),
   ]);
-  return json({ year, home: { ...home, inCamp: camp !== null } }, { headers: { "Cache-Control": "no-store" } });
+  return json({ year, home: { ...home, inCamp: camp !== null, campEvidence } }, { headers: { "Cache-Control": "no-store" } });
 }
 
 type Home = NonNullable<SerializeFrom<typeof loader>["home"]>;
@@ -62,7 +65,7 @@ export default function LearnerHome() {
       <YearProgress year={year} status={home.status} />
       <UpcomingSessions soon={home.soon} later={home.later} />
       <Applications applications={home.applications} />
-      <Competencies year={year} competencies={home.competencies} covered={home.status.competenciesCovered} />
+      <Competencies year={year} competencies={home.competencies} covered={home.status.competenciesCovered} evidence={home.campEvidence} />
       <Completions completions={home.completions} />
     </div>
   );
@@ -263,8 +266,8 @@ function Applications({ applications }: { applications: Home["applications"] }) 
   );
 }
 
-function Competencies({ year, competencies, covered }: { year: number; competencies: Home["competencies"]; covered: number }) {
-  const { t, locale, points } = useT();
+function Competencies({ year, competencies, covered, evidence }: { year: number; competencies: Home["competencies"]; covered: number; evidence: Home["campEvidence"] }) {
+  const { t, locale, points, date } = useT();
   const name = (c: { nameZh: string; nameEn: string }) => (locale === "en" ? c.nameEn || c.nameZh : c.nameZh);
   const active = competencies.filter((c) => c.inActiveFramework);
   const top = [...competencies].sort((a, b) => b.points - a.points)[0];
@@ -297,6 +300,20 @@ function Competencies({ year, competencies, covered }: { year: number; competenc
                 <th scope="row">
                   {name(c)}
                   {c.inActiveFramework ? null : <span className="muted small">{t("learning.home.olderFramework")}</span>}
+                  {evidence[c.id]?.length ? (
+                    <ul className="muted small my-camp-evidence" aria-label={t("grading.profile.evidence")}>
+                      {evidence[c.id].map((e) => (
+                        <li key={`${e.projectId}-${e.criterionId}`}>
+                          {t("grading.profile.evidenceItem", {
+                            criterion: criterionTitle(locale, e),
+                            level: e.meanPoints === null ? "—" : `${points(e.meanPoints)}%`,
+                            camp: `${title(locale, e.course)}（${e.code}）`,
+                            date: date(e.releasedAt),
+                          })}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                 </th>
                 <td className="num">{points(c.points)}</td>
               </tr>

@@ -23,6 +23,7 @@ import { draftFromDocument, type RubricDraft } from "~/grading/rubric-editor";
 import { parseRubricCsv, parseRubricJson, rubricToCsv, rubricToJson, type RubricDocument } from "~/grading/rubric-format";
 import { movePerson, setCampClosed } from "~/camps/camps.server";
 import { loader as myResultLoader } from "~/routes/my.camp.result";
+import { loader as myHomeLoader } from "~/routes/my._index";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
 import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
 import { loader as marksCsvLoader } from "~/routes/trainer.camps.$campId.marks[.csv]";
@@ -969,5 +970,32 @@ describe("several briefs: one camp credit, kept while a released project passes 
     expect(result.reversedEntryIds).toHaveLength(2);
     const net = await db.ledgerEntry.aggregate({ where: { campId: f.camp.id, personId: mover }, _sum: { amount: true } });
     expect(net._sum.amount).toBe(800);
+  });
+});
+
+describe("the competency profile shows camp criterion evidence", () => {
+  it("lists, under each competency on /my, the criteria of the learner's released camp results (criterion, mean level, camp, date) — nothing before release", async () => {
+    const f = await makeCamp();
+    const { project, members } = f.teams[0];
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 1, 1]), submit: true });
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 1, 2]), submit: true });
+    const cookie = await sessionCookieFor(members[0].user!.id);
+    type Evidence = { projectId: number; title: string; meanPoints: number | null; code: string; releasedAt: string };
+    const home = async () => {
+      const response = await settle(() => myHomeLoader({ request: getRequest("/my", cookie), params: {}, context: {} }));
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { home: { campEvidence: Record<string, Evidence[]> } }).home.campEvidence;
+    };
+    expect(await home()).toEqual({});
+    await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "" });
+    const evidence = await home();
+    const result = (await loadMyCampResults(members[0].person.id))[0];
+    // The same rows as /my/camp/result's evidence, keyed by the criterion's competency.
+    for (const [i, c] of f.rubric.criteria.entries()) {
+      expect(evidence[String(c.competencyId)]).toEqual([
+        { projectId: project.id, criterionId: c.id, title: c.title, titleEn: "", meanPoints: result.evidence[i].meanPoints, course: result.course, code: f.offering.code, releasedAt: result.releasedAt!.toISOString() },
+      ]);
+    }
+    expect(evidence[String(f.rubric.criteria[2].competencyId)][0].meanPoints).toBe(7000);
   });
 });

@@ -258,6 +258,8 @@ export const gradingEn: Record<keyof typeof gradingZh, string> = {
   "grading.desk.queue": "All projects to mark",
 
   "grading.result.evidence": "Marks by criterion (competency evidence)",
+  "grading.profile.evidence": "Camp marks as evidence",
+  "grading.profile.evidenceItem": "{criterion}: {level} ({camp}, {date})",
   "grading.result.criterion": "Criterion",
   "grading.result.competency": "Competency",
   "grading.result.weight": "Weight",

@@ -257,6 +257,8 @@ export const gradingZh = {
   "grading.desk.queue": "全部评分项目",
 
   "grading.result.evidence": "各评分项得分（素养依据）",
+  "grading.profile.evidence": "训练营评分依据",
+  "grading.profile.evidenceItem": "{criterion}：{level}（{camp}，{date}）",
   "grading.result.criterion": "评分项",
   "grading.result.competency": "对应素养",
   "grading.result.weight": "权重",
