@@ -2,7 +2,10 @@
 // below it — computed with the same status function as every other page.
 import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
+import { runCreditReport } from "~/reports/credit-report.server";
+import { defaultDefinition } from "~/reports/definition";
 import { db } from "~/utils/db.server";
+import { shanghaiYear } from "~/utils/time";
 
 type HrHomeRow = { unit: { id: number; nameZh: string; nameEn: string }; headcount: number; met: number };
 
@@ -29,8 +32,8 @@ export async function loadHrHome(viewer: SessionUser, year: number) {
     const met = members.filter((p) => statuses.get(p.id)?.met).length;
     return { unit: child, headcount: members.length, met };
   });
-  const charts = await dashboardCharts(scope.path, year, children, people, statuses);
-  return { scope, total: people.length, rows, charts };
+  const [charts, months] = await Promise.all([dashboardCharts(scope.path, year, children, people, statuses), monthTrend(scope, year)]);
+  return { scope, total: people.length, rows, charts: { ...charts, months } };
 }
 
 const DISTRIBUTION_BUCKETS = 8;
@@ -39,7 +42,9 @@ const TREND_YEARS = 5;
 /**
  * The dashboard's charts, from the same statuses as the table (no second computation):
  * the distribution of counted points, a unit × competency coverage map (share of each unit's
- * people with points in the competency), and points per year from the ledger summaries.
+ * people with points in the competency), and points per year from the ledger summaries —
+ * counting people who have left in the years before the current one, as reports do by
+ * default (ADR 011), so each year's point equals that year's report total.
  */
 async function dashboardCharts(
   scopePath: string,
@@ -71,14 +76,37 @@ async function dashboardCharts(
   });
 
   // Net points per credit year of the people in scope, straight from the trigger-kept summaries.
+  // A leaver's summaries exist only for years they have entries in: the report's rule too.
   const end = scopePath.slice(0, -1) + "0";
   const trendRows = await db.$queryRaw<{ year: number | bigint; points: number | bigint | null }[]>`
     SELECT s."creditYear" AS "year", SUM(s."amount") AS "points"
     FROM "CreditSummary" s JOIN "Person" p ON p."id" = s."personId" JOIN "Unit" u ON u."id" = p."unitId"
     WHERE s."creditYear" > ${year - TREND_YEARS} AND s."creditYear" <= ${year}
-      AND p."active" = ${true} AND u."path" >= ${scopePath} AND u."path" < ${end}
+      AND (p."active" = ${true} OR s."creditYear" < ${shanghaiYear()}) AND u."path" >= ${scopePath} AND u."path" < ${end}
     GROUP BY s."creditYear" ORDER BY s."creditYear"`;
   const byYear = new Map(trendRows.map((r) => [Number(r.year), Number(r.points ?? 0)]));
   const trend = Array.from({ length: TREND_YEARS }, (_, i) => year - TREND_YEARS + 1 + i).map((y) => ({ year: y, points: byYear.get(y) ?? 0 }));
   return { distribution, competencies, coverage, trend };
+}
+
+/**
+ * Points per month of `year` in the scope: the credit report grouped by month (the same
+ * ledger figures and filters as /hr/reports, default leavers policy), every month of the
+ * year listed — up to the current one for the current year — months without points as 0.
+ * Entries booked to the credit year in another calendar month (a late import, a reversal made
+ * next year) keep their own month, so the months always add up to the year.
+ */
+async function monthTrend(scope: { id: number; path: string }, year: number) {
+  const report = await runCreditReport({ ...defaultDefinition(year), unitId: scope.id, groupBy: ["month"], columns: ["points"] }, { unitPath: scope.path });
+  const byMonth = new Map(report.rows.map((row) => [row.parts[0].value, row.points]));
+  const now = shanghaiMonth();
+  const last = year === Number(now.slice(0, 4)) ? Number(now.slice(5, 7)) : 12;
+  const months = new Set(Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, "0")}`));
+  for (const month of byMonth.keys()) months.add(month);
+  return [...months].sort().map((month) => ({ month, points: byMonth.get(month) ?? 0 }));
+}
+
+/** "YYYY-MM" of now in Shanghai. */
+function shanghaiMonth(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 }

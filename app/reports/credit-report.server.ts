@@ -27,6 +27,7 @@ import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
 import { CREDIT_CATEGORIES, isCreditCategory, type CreditCategory } from "~/credits/status";
 import { db, dialect, type DbTx } from "~/utils/db.server";
+import { shanghaiYear } from "~/utils/time";
 import {
   formatGroupKey,
   isPersonDimension,
@@ -85,6 +86,8 @@ export type ReportFigures = {
 };
 
 export type ReportGroupRow = ReportFigures & { key: string; parts: LabelledPart[] };
+/** order: the row's place in the groups' own order (units as listed, months in time…), from 0. */
+export type OrderedGroupRow = ReportGroupRow & { order: number };
 
 export type ReportUnit = { id: number; code: string; nameZh: string; nameEn: string; path: string };
 
@@ -92,7 +95,7 @@ export type CreditReportResult = {
   definition: ReportDefinition;
   root: ReportUnit;
   years: number[];
-  rows: ReportGroupRow[];
+  rows: OrderedGroupRow[];
   totals: ReportFigures;
   /** "summaries" when answered from the status sums, "ledger" when the ledger was grouped. */
   source: "summaries" | "ledger";
@@ -117,6 +120,8 @@ export type ReportPersonRow = {
   met: boolean;
   /** The person-level group parts (unit, post type, grade, year) this row belongs to. */
   parts: LabelledPart[];
+  /** The person has left (counted by the leavers policy, placed in their last unit). */
+  left: boolean;
 };
 
 /** People per status/ledger query batch: far below bound-parameter limits, few round trips. */
@@ -138,10 +143,16 @@ type Context = {
   competencies: Map<number, { labels: Labels; order: number }>;
   needsLedger: boolean;
   pointDims: Dimension[];
+  /** Whether people who have left count in `year` (the definition's leavers policy, ADR 011). */
+  leaversIn: (year: number) => boolean;
 };
 
-/** childId: the unit directly below the report's root that holds the person (see childUnitId). */
-type Member = { id: number; unitPath: string; childId: number; postTypeCode: string; grade: number };
+/**
+ * childId: the unit directly below the report's root that holds the person (see childUnitId).
+ * A leaver (active false) is placed in their last unit and counts only in the years of
+ * `presentYears`: those with a ledger entry, the only trace of when they were still here.
+ */
+type Member = { id: number; unitPath: string; childId: number; postTypeCode: string; grade: number; active: boolean; presentYears: Set<number> | null };
 type Fact = { amount: number; category?: CreditCategory; competencyId?: number; month?: string };
 type PersonYear = { member: Member; year: number; status: YearCreditStatus; facts: Fact[] };
 
@@ -175,6 +186,10 @@ async function buildContext(client: DbTx, definition: ReportDefinition, scope: R
   for (let year = definition.yearFrom; year <= definition.yearTo; year++) years.push(year);
   const pointDims = definition.groupBy.filter((dim) => !isPersonDimension(dim));
   const competencyInvolved = definition.competencyId !== undefined || pointDims.includes("competency");
+  // "past": a year that is over is history, and history includes the people who have since
+  // left; the current year is about who still has to meet the requirement.
+  const currentYear = shanghaiYear();
+  const leaversIn = (year: number) => definition.leavers === "all" || (definition.leavers === "past" && year < currentYear);
   const categoryInvolved = definition.category !== undefined || definition.columns.some((c) => isCreditCategory(c));
   return {
     client,
@@ -187,6 +202,7 @@ async function buildContext(client: DbTx, definition: ReportDefinition, scope: R
     needsLedger:
       definition.levelId !== undefined || pointDims.includes("month") || (competencyInvolved && categoryInvolved),
     pointDims,
+    leaversIn,
   };
 }
 
@@ -204,8 +220,9 @@ type PersonFilter = { unitPath?: string; postTypeCode?: string; grade?: number }
 async function loadMembers(ctx: Context, narrow: PersonFilter = {}): Promise<Member[]> {
   const d = ctx.definition;
   const path = narrow.unitPath ?? ctx.root.path;
+  const leaverYears = ctx.years.filter(ctx.leaversIn);
   const conditions = [
-    Prisma.sql`p."active" = ${true}`,
+    leaverYears.length ? null : Prisma.sql`p."active" = ${true}`,
     // The subtree as a range on the indexed path (see subtreeWhere in app/auth).
     Prisma.sql`u."path" >= ${path} AND u."path" < ${path.slice(0, -1) + "0"}`,
     d.postTypes.length ? Prisma.sql`p."postTypeCode" IN (${Prisma.join(d.postTypes)})` : null,
@@ -215,15 +232,26 @@ async function loadMembers(ctx: Context, narrow: PersonFilter = {}): Promise<Mem
     narrow.grade !== undefined ? Prisma.sql`p."grade" = ${narrow.grade}` : null,
   ].filter((c): c is Prisma.Sql => c !== null);
   // One plain statement: 20,000 rows through the ORM's relation loading cost several times more.
-  const rows = await ctx.client.$queryRaw<{ id: number | bigint; postTypeCode: string; grade: number | bigint; path: string }[]>`
-    SELECT p."id" AS "id", p."postTypeCode" AS "postTypeCode", p."grade" AS "grade", u."path" AS "path"
+  const rows = await ctx.client.$queryRaw<{ id: number | bigint; postTypeCode: string; grade: number | bigint; path: string; active: boolean | number | bigint }[]>`
+    SELECT p."id" AS "id", p."postTypeCode" AS "postTypeCode", p."grade" AS "grade", u."path" AS "path", p."active" AS "active"
     FROM "Person" p JOIN "Unit" u ON u."id" = p."unitId"
     WHERE ${Prisma.join(conditions, " AND ")}
     ORDER BY p."id"`;
   const members: Member[] = rows.map((r) => {
     const unitPath = r.path;
-    return { id: Number(r.id), unitPath, childId: childUnitId(ctx, unitPath), postTypeCode: r.postTypeCode, grade: Number(r.grade) };
+    // SQLite answers booleans as 0/1.
+    const active = r.active === true || Number(r.active) === 1;
+    return { id: Number(r.id), unitPath, childId: childUnitId(ctx, unitPath), postTypeCode: r.postTypeCode, grade: Number(r.grade), active, presentYears: active ? null : new Set<number>() };
   });
+  const leavers = members.filter((m) => !m.active);
+  for (let start = 0; start < leavers.length && leaverYears.length; start += CHUNK) {
+    const chunk = leavers.slice(start, start + CHUNK);
+    const byId = new Map(chunk.map((m) => [m.id, m]));
+    const present = await ctx.client.$queryRaw<{ personId: number | bigint; creditYear: number | bigint }[]>`
+      SELECT DISTINCT e."personId" AS "personId", e."creditYear" AS "creditYear" FROM "LedgerEntry" e
+      WHERE e."personId" IN (${Prisma.join(chunk.map((m) => m.id))}) AND e."creditYear" IN (${Prisma.join(leaverYears)})`;
+    for (const row of present) byId.get(Number(row.personId))?.presentYears?.add(Number(row.creditYear));
+  }
   // Group order, so that streamed exports can finish one group (sheet) before the next.
   const personDims = ctx.definition.groupBy.filter(isPersonDimension).filter((dim) => dim !== "year");
   if (personDims.length === 0) return members;
@@ -318,7 +346,9 @@ async function factsFromLedger(ctx: Context, year: number, personIds: number[]):
  */
 async function* personYears(ctx: Context, members: Member[], years = ctx.years, chunkSize = CHUNK): AsyncGenerator<PersonYear[]> {
   const yearFirst = ctx.definition.groupBy[0] === "year" && years.length > 1;
-  const loads = async (chunk: Member[], year: number) => {
+  const loads = async (all: Member[], year: number) => {
+    const chunk = all.filter((m) => m.active || (ctx.leaversIn(year) && m.presentYears?.has(year)));
+    if (chunk.length === 0) return [];
     const ids = chunk.map((m) => m.id);
     const [statuses, ledger] = await Promise.all([
       creditStatusesForYear(ctx.client, year, ids),
@@ -470,13 +500,46 @@ function labelParts(ctx: Context, parts: GroupKeyPart[]): LabelledPart[] {
   return parts.map((part) => ({ ...part, label: partLabel(ctx, part) }));
 }
 
-function sortValue(row: ReportGroupRow, key: ReportDefinition["sort"]): number | null {
+function sortValue(row: ReportFigures, key: ReportDefinition["sort"]): number | null {
   if (key === "group") return null;
   if (isCreditCategory(key)) return row.byCategory[key];
   return row[key];
 }
 
 // ------------------------------------------------------------------ public
+
+/**
+ * Sorts group rows in place by a figure (or by the groups themselves): rows without the figure
+ * (null, e.g. a met rate of nobody) come last in either direction; ties keep the groups' own
+ * order (unit order, post type order, …) ascending whatever the direction, so equal figures
+ * never swap places between two runs or two pages.
+ */
+export function sortReportRows<Row extends ReportFigures>(
+  rows: Row[],
+  sort: ReportDefinition["sort"],
+  dir: ReportDefinition["dir"],
+  compareGroups: (a: Row, b: Row) => number,
+): Row[] {
+  const direction = dir === "desc" ? -1 : 1;
+  return rows.sort((a, b) => {
+    const x = sortValue(a, sort);
+    const y = sortValue(b, sort);
+    if (x !== y && !(x === null && y === null)) {
+      if (x === null) return 1;
+      if (y === null) return -1;
+      return (x - y) * direction;
+    }
+    const byGroup = compareGroups(a, b);
+    return sort === "group" ? byGroup * direction : byGroup;
+  });
+}
+
+/** One page of the (sorted) group rows, the page number clamped to those that exist. */
+export function pageOfRows<Row>(rows: Row[], page: number, pageSize: number) {
+  const pages = Math.max(1, Math.ceil(rows.length / pageSize));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  return { rows: rows.slice((current - 1) * pageSize, current * pageSize), page: current, pages };
+}
 
 /** The report's group rows (sorted as the definition asks) and its totals. */
 export async function runCreditReport(
@@ -509,23 +572,15 @@ export async function runCreditReport(
       }
     }
   }
-  const rows: ReportGroupRow[] = [...groups.entries()].map(([key, acc]) => ({
-    key,
-    parts: labelParts(ctx, acc.parts),
-    ...figures(acc, countedMeaningful),
-  }));
-  const direction = definition.dir === "desc" ? -1 : 1;
-  rows.sort((a, b) => {
-    const x = sortValue(a, definition.sort);
-    const y = sortValue(b, definition.sort);
-    if (x !== y && !(x === null && y === null)) {
-      if (x === null) return 1;
-      if (y === null) return -1;
-      return (x - y) * direction;
-    }
-    const byGroup = compareParts(ctx, a.parts, b.parts);
-    return definition.sort === "group" ? byGroup * direction : byGroup;
-  });
+  const rows: OrderedGroupRow[] = [...groups.entries()]
+    .sort((a, b) => compareParts(ctx, a[1].parts, b[1].parts))
+    .map(([key, acc], order) => ({
+      key,
+      parts: labelParts(ctx, acc.parts),
+      order,
+      ...figures(acc, countedMeaningful),
+    }));
+  sortReportRows(rows, definition.sort, definition.dir, (a, b) => compareParts(ctx, a.parts, b.parts));
   return {
     definition,
     root: { id: ctx.root.id, code: ctx.root.code, nameZh: ctx.root.nameZh, nameEn: ctx.root.nameEn, path: ctx.root.path },
@@ -621,6 +676,7 @@ function toPersonRow(ctx: Context, py: PersonYear, slice: Slice, details: Awaite
     required: py.status.required,
     met: py.status.met,
     parts: labelParts(ctx, personDims.map((dim) => personPart(ctx, dim, py))),
+    left: !py.member.active,
   };
 }
 
@@ -650,10 +706,7 @@ export async function reportPeople(
   const found: { py: PersonYear; slice: Slice }[] = [];
   for await (const batch of personRowBatches(ctx, parts)) found.push(...batch);
   found.sort((a, b) => b.slice.points - a.slice.points || a.py.member.id - b.py.member.id || a.py.year - b.py.year);
-  const pageSize = options.pageSize ?? 50;
-  const pages = Math.max(1, Math.ceil(found.length / pageSize));
-  const page = Math.min(Math.max(1, options.page ?? 1), pages);
-  const slice = found.slice((page - 1) * pageSize, page * pageSize);
+  const { rows: slice, page, pages } = pageOfRows(found, options.page ?? 1, options.pageSize ?? 50);
   const details = await personDetails(ctx, slice.map((r) => r.py.member.id));
   return {
     root: ctx.root,
@@ -690,7 +743,8 @@ export async function countReportPeople(definition: ReportDefinition, scope: Rep
   const ctx = await buildContext(options.client ?? db, definition, scope);
   const members = await ctx.client.person.count({
     where: {
-      active: true,
+      // An upper bound with leavers: those without entries in the range are not rows.
+      ...(ctx.years.some(ctx.leaversIn) ? {} : { active: true }),
       unit: subtreeWhere(ctx.root.path),
       ...(definition.postTypes.length ? { postTypeCode: { in: definition.postTypes } } : {}),
       ...(definition.gradeMin !== undefined || definition.gradeMax !== undefined
@@ -812,6 +866,59 @@ export async function reportPersonEntries(
     entries: rows,
     total: rows.reduce((sum, e) => sum + e.counted, 0),
   };
+}
+
+export type UnitPicker = {
+  /** The value of the district/street select ("" = the whole scope). */
+  streetId: number | null;
+  /** The chosen residential area, if the report's root is one. */
+  areaId: number | null;
+  /** The areas of the street in the select (or of the scope, if that is a street). */
+  areas: { id: number; nameZh: string; nameEn: string }[];
+};
+
+/**
+ * The builder's unit picker for a report root: a district/street select (reportChoices) plus
+ * the residential areas of the chosen street — some streets have 40, the district 1,441, so
+ * areas are offered one street at a time (without JavaScript: choose the street, run, then
+ * the area). Null when the unit is not in the scope (or does not exist: the same answer).
+ */
+export async function reportUnitPicker(scope: ReportScope, unitId: number | undefined, client: DbTx = db): Promise<UnitPicker | null> {
+  const select = { id: true, kind: true, path: true, parentId: true } as const;
+  const unit =
+    unitId !== undefined
+      ? await client.unit.findUnique({ where: { id: unitId }, select })
+      : await client.unit.findFirst({ where: scope.unitPath ? { path: scope.unitPath } : { parentId: null }, orderBy: { id: "asc" }, select });
+  if (!unit || (scope.unitPath && !unit.path.startsWith(scope.unitPath))) return null;
+  const streetId = unit.kind === "area" ? unit.parentId : unit.kind === "street" ? unit.id : null;
+  const areas =
+    streetId === null
+      ? []
+      : await client.unit.findMany({
+          where: { parentId: streetId, kind: "area", archivedAt: null, ...(scope.unitPath ? subtreeWhere(scope.unitPath) : {}) },
+          orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
+          select: { id: true, nameZh: true, nameEn: true },
+        });
+  return {
+    // The select shows the street of a chosen area; "" when the report covers the whole scope.
+    streetId: unitId === undefined ? null : unit.kind === "area" ? unit.parentId : unit.id,
+    areaId: unit.kind === "area" ? unit.id : null,
+    areas,
+  };
+}
+
+/**
+ * The report root when an area was chosen in the picker: the area, if it lies directly below
+ * the chosen street (or the scope, when no street is chosen); undefined when it doesn't (the
+ * street was changed since: the area select is refilled for the new street); "invalid" when it
+ * is no area in the scope (or none at all).
+ */
+export async function resolvePickedArea(scope: ReportScope, unitId: number | undefined, areaId: number, client: DbTx = db): Promise<number | undefined | "invalid"> {
+  const area = await client.unit.findUnique({ where: { id: areaId }, select: { id: true, kind: true, path: true, parentId: true } });
+  if (!area || area.kind !== "area" || (scope.unitPath && !area.path.startsWith(scope.unitPath))) return "invalid";
+  const base =
+    unitId ?? (await client.unit.findFirst({ where: scope.unitPath ? { path: scope.unitPath } : { parentId: null }, orderBy: { id: "asc" }, select: { id: true } }))?.id;
+  return area.parentId === base ? area.id : undefined;
 }
 
 /** Competencies, levels, post types and the units below the root: the builder's choices. */

@@ -2,10 +2,11 @@
 // builder form, the saved-report JSON and the API all share it), parsed by one zod schema
 // whose messages are dictionary keys.
 //
-// The unit of a report is a PERSON-YEAR: an active person in the chosen unit subtree, in one
-// credit year of the range. Person filters (unit, post type, grade, requirement met) choose
-// person-years; point filters (category, competency, level) choose which ledger points are
-// summed; "month" and "competency" split a person-year's points into several groups.
+// The unit of a report is a PERSON-YEAR: a person in the chosen unit subtree (active, or a
+// leaver as the leavers policy says), in one credit year of the range. Person filters (unit,
+// post type, grade, requirement met) choose person-years; point filters (category,
+// competency, level) choose which ledger points are summed; "month" and "competency" split a
+// person-year's points into several groups.
 import { z } from "zod";
 import { CREDIT_CATEGORIES } from "~/credits/status";
 import { msg } from "~/utils/forms";
@@ -41,6 +42,15 @@ export type SortKey = (typeof SORT_KEYS)[number];
 
 export const MET_FILTERS = ["all", "met", "unmet"] as const;
 
+/**
+ * Whether people who have left (Person.active = false) are counted (ADR 011): "past" — in
+ * the credit years before the current one, not in the current year (the default); "all" —
+ * in every year; "none" — never (people active today only). A leaver counts in a year only
+ * when they have a ledger entry in it (there is no leaving date to go by).
+ */
+export const LEAVER_POLICIES = ["past", "all", "none"] as const;
+export type LeaverPolicy = (typeof LEAVER_POLICIES)[number];
+
 export const MAX_YEARS = 10;
 export const MAX_GROUP_DIMENSIONS = 2;
 
@@ -73,6 +83,7 @@ export const ReportDefinitionSchema = z
     competencyId: optionalId,
     category: z.preprocess((v) => (v === "" ? undefined : v), z.enum(CREDIT_CATEGORIES, { error: msg("errors.invalidChoice") }).optional()),
     met: z.preprocess((v) => (v === "" || v === undefined ? "all" : v), z.enum(MET_FILTERS, { error: msg("errors.invalidChoice") })),
+    leavers: z.preprocess((v) => (v === "" || v === undefined ? "past" : v), z.enum(LEAVER_POLICIES, { error: msg("errors.invalidChoice") })),
     groupBy: list(z.enum(DIMENSIONS, { error: msg("errors.invalidChoice") })).pipe(
       z.array(z.enum(DIMENSIONS)).min(1, msg("reports.errors.groupBy")).max(MAX_GROUP_DIMENSIONS, msg("reports.errors.groupBy")),
     ),
@@ -112,6 +123,7 @@ const SCALAR_FIELDS = [
   "competencyId",
   "category",
   "met",
+  "leavers",
   "sort",
   "dir",
 ] as const;
@@ -155,6 +167,7 @@ export function defaultDefinition(year: number): ReportDefinition {
     competencyId: undefined,
     category: undefined,
     met: "all",
+    leavers: "past",
     groupBy: ["unit"],
     columns: DEFAULT_COLUMNS,
     sort: "group",

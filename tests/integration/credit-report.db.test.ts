@@ -17,12 +17,17 @@ import {
   reportScopeFor,
   ReportError,
   runCreditReport,
+  pageOfRows,
+  reportUnitPicker,
+  resolvePickedArea,
+  sortReportRows,
   type ReportScope,
 } from "~/reports/credit-report.server";
 import { writeReportCsv, writeReportXlsx } from "~/reports/export.server";
 import { loadHrHome } from "~/hr/hr-home.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { db } from "~/utils/db.server";
+import { shanghaiYear } from "~/utils/time";
 import { makeCatalogue, makeCourse, makeOffering, type Catalogue } from "../support/enrolment-fixtures";
 import { ensurePostTypes, makeUnitTree, makeUser } from "../support/factories";
 import { deleteSavedReport, listSavedReports, parseStoredDefinition, saveReport, setReportShared } from "~/reports/saved-reports.server";
@@ -132,11 +137,22 @@ async function ledgerRows(): Promise<Row[]> {
 
 const shanghaiMonth = (date: Date) => new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 7);
 
+/** Whether the report counts people who have left in `year` (ADR 011), said independently. */
+function leaversIn(definition: ReportDefinition, year: number) {
+  return definition.leavers === "all" || (definition.leavers === "past" && year < shanghaiYear());
+}
+
+/** The person-years the report counts: active people every year, the leaver in years with entries. */
+function countedPersonYears(definition: ReportDefinition, chosen: Iterable<{ id: number }>, rows: Row[], years: number[]) {
+  const leaver = people[27].id;
+  const present = new Set(rows.filter((r) => r.personId === leaver).map((r) => r.creditYear));
+  return [...chosen].flatMap((p) => years.filter((y) => p.id !== leaver || (leaversIn(definition, y) && present.has(y))).map((y) => ({ id: p.id, year: y })));
+}
+
 /** The report's group points, computed straight from the raw ledger rows. */
 function expectedPoints(definition: ReportDefinition, rows: Row[], met: Map<string, boolean>, rootPath: string, rootId: number) {
   const chosen = new Map(
     people
-      .filter((p) => p.id !== people[27].id) // inactive
       .filter((p) => p.unitPath.startsWith(rootPath))
       .filter((p) => !definition.postTypes.length || definition.postTypes.includes(p.postTypeCode))
       .filter((p) => (definition.gradeMin === undefined || p.grade >= definition.gradeMin) && (definition.gradeMax === undefined || p.grade <= definition.gradeMax))
@@ -148,6 +164,8 @@ function expectedPoints(definition: ReportDefinition, rows: Row[], met: Map<stri
   for (const row of rows) {
     const person = chosen.get(row.personId);
     if (!person || row.creditYear < definition.yearFrom || row.creditYear > definition.yearTo) continue;
+    // people[27] has left: counted only in the years the leavers policy says.
+    if (person.id === people[27].id && !leaversIn(definition, row.creditYear)) continue;
     const isMet = met.get(`${row.personId}:${row.creditYear}`)!;
     if ((definition.met === "met" && !isMet) || (definition.met === "unmet" && isMet)) continue;
     if (definition.category !== undefined && row.category !== definition.category) continue;
@@ -194,6 +212,7 @@ function randomDefinition(rand: () => number): ReportDefinition {
     competencyId: rand() < 0.25 ? String(pick(catalogue.competencyIds)) : "",
     category: rand() < 0.3 ? pick(CREDIT_CATEGORIES) : "",
     met: pick(["all", "all", "met", "unmet"]),
+    leavers: pick(["", "past", "all", "none"]),
     groupBy: second ? [first, second] : [first],
     columns: ["headcount", "met", "points", ...CREDIT_CATEGORIES],
   };
@@ -227,7 +246,7 @@ describe("credit report totals", () => {
       // Person-level groupings: headcount and met from the one status computation.
       if (definition.groupBy.every((d) => ["unit", "postType", "grade", "year"].includes(d))) {
         const years = YEARS.filter((y) => y >= definition.yearFrom && y <= definition.yearTo);
-        const personYears = [...expected.chosen.values()].flatMap((p) => years.map((y) => met.get(`${p.id}:${y}`)!));
+        const personYears = countedPersonYears(definition, expected.chosen.values(), rows, years).map((py) => met.get(`${py.id}:${py.year}`)!);
         const kept = personYears.filter((m) => definition.met === "all" || (definition.met === "met") === m);
         expect(report.totals.headcount, context).toBe(kept.length);
         expect(report.totals.met, context).toBe(kept.filter(Boolean).length);
@@ -241,6 +260,48 @@ describe("credit report totals", () => {
     // The random filters must have produced real figures, or this test proves nothing.
     expect(nonEmpty).toBeGreaterThan(20);
   }, 120_000);
+
+  it("count people who have left when asked: totals equal the ledger sums including them, in report, drill-down and exports", async () => {
+    const rows = await ledgerRows();
+    const leaver = people[27];
+    const leaverYears = [...new Set(rows.filter((r) => r.personId === leaver.id).map((r) => r.creditYear))];
+    // The fixture must give the leaver entries, or this test proves nothing.
+    expect(leaverYears.length).toBeGreaterThan(0);
+    const scope: ReportScope = { unitPath: tree.district.path };
+    const ledgerSum = (filter: (r: Row) => boolean) => rows.filter(filter).reduce((sum, r) => sum + r.amount, 0);
+    const definition = (leavers: string) =>
+      ReportDefinitionSchema.parse({ yearFrom: "2024", yearTo: "2026", unitId: String(tree.district.id), groupBy: ["unit", "year"], leavers });
+    const all = await runCreditReport(definition("all"), scope);
+    const none = await runCreditReport(definition("none"), scope);
+    expect(all.totals.points).toBe(ledgerSum(() => true));
+    expect(none.totals.points).toBe(ledgerSum((r) => r.personId !== leaver.id));
+    // One person-year per year with entries, placed in the leaver's last unit (the district itself).
+    expect(all.totals.headcount - none.totals.headcount).toBe(leaverYears.length);
+    const ownGroup = all.rows.filter((r) => r.parts[0].value === String(tree.district.id));
+    expect(ownGroup.reduce((s, r) => s + r.headcount, 0) - none.rows.filter((r) => r.parts[0].value === String(tree.district.id)).reduce((s, r) => s + r.headcount, 0)).toBe(
+      leaverYears.length,
+    );
+    // The default ("past"): the leaver counts in the years before the current one only.
+    const past = await runCreditReport(definition(""), scope);
+    expect(past.definition.leavers).toBe("past");
+    expect(past.totals.points).toBe(ledgerSum((r) => r.personId !== leaver.id || r.creditYear < shanghaiYear()));
+    // Drill-down: the leaver's rows are there, marked, and add up to the group.
+    const drill = await reportPeople(definition("all"), scope, "", { pageSize: 1000 });
+    expect(drill.points).toBe(all.totals.points);
+    const leaverRows = drill.rows.filter((r) => r.personId === leaver.id);
+    expect(leaverRows.map((r) => r.year).sort()).toEqual([...leaverYears].sort());
+    expect(leaverRows.every((r) => r.left)).toBe(true);
+    expect(drill.rows.filter((r) => r.personId !== leaver.id).every((r) => !r.left)).toBe(true);
+    const entries = await reportPersonEntries(definition("all"), scope, leaver.id, "", { year: leaverRows[0].year });
+    expect(entries.total).toBe(leaverRows[0].points);
+    // Exports go through the same definition: one row per counted person-year, same sum.
+    const csv = (await collect((out) => writeReportCsv(definition("all"), scope, out))).toString("utf8").slice(1);
+    const [header, ...lines] = Papa.parse<string[]>(csv.trimEnd()).data;
+    expect(lines).toHaveLength(all.totals.headcount);
+    const at = header.indexOf("本报表学分");
+    expect(lines.reduce((sum, line) => sum + Math.round(Number(line[at]) * 100), 0)).toBe(all.totals.points);
+    expect(lines.filter((line) => line[0] === `RPT027`)).toHaveLength(leaverYears.length);
+  });
 
   it("drills down to people and ledger entries with the same numbers", async () => {
     const rand = prng(11);
@@ -260,6 +321,38 @@ describe("credit report totals", () => {
     }
   }, 60_000);
 
+  it("offers a street's residential areas as report roots, within the scope", async () => {
+    const district: ReportScope = { unitPath: tree.district.path };
+    const [a, b] = tree.streets;
+    // The whole district: no street chosen, no areas offered yet.
+    expect(await reportUnitPicker(district, undefined)).toEqual({ streetId: null, areaId: null, areas: [] });
+    expect(await reportUnitPicker(district, tree.district.id)).toEqual({ streetId: tree.district.id, areaId: null, areas: [] });
+    // A street: its areas; an area: its street in the select and its siblings.
+    const street = await reportUnitPicker(district, a.id);
+    expect(street).toMatchObject({ streetId: a.id, areaId: null });
+    expect(street!.areas.map((x) => x.id)).toEqual([a.areaId]);
+    expect(await reportUnitPicker(district, a.areaId)).toMatchObject({ streetId: a.id, areaId: a.areaId, areas: [{ id: a.areaId }] });
+    // A street officer: their street's areas without choosing it; nothing of another street.
+    const streetScope: ReportScope = { unitPath: a.path };
+    expect((await reportUnitPicker(streetScope, undefined))!.areas.map((x) => x.id)).toEqual([a.areaId]);
+    expect(await reportUnitPicker(streetScope, b.areaId)).toBeNull();
+    // The area select counts when the area lies directly below the chosen street (or scope).
+    expect(await resolvePickedArea(district, a.id, a.areaId)).toBe(a.areaId);
+    expect(await resolvePickedArea(streetScope, undefined, a.areaId)).toBe(a.areaId);
+    // The street was changed since (or "whole scope" chosen): the old area is dropped.
+    expect(await resolvePickedArea(district, b.id, a.areaId)).toBeUndefined();
+    expect(await resolvePickedArea(district, undefined, a.areaId)).toBeUndefined();
+    // Not an area, no such unit, or outside the scope: refused alike.
+    expect(await resolvePickedArea(district, undefined, b.id)).toBe("invalid");
+    expect(await resolvePickedArea(district, undefined, 999_999_999)).toBe("invalid");
+    expect(await resolvePickedArea(streetScope, undefined, b.areaId)).toBe("invalid");
+    // An area as the root: only its people.
+    const report = await runCreditReport(ReportDefinitionSchema.parse({ yearFrom: "2026", yearTo: "2026", unitId: String(a.areaId), groupBy: ["unit"] }), district);
+    expect(report.root.id).toBe(a.areaId);
+    expect(report.totals.headcount).toBe(people.filter((p) => p.unitPath === a.areaPath && p.id !== people[27].id).length);
+    await expect(runCreditReport(ReportDefinitionSchema.parse({ yearFrom: "2026", yearTo: "2026", unitId: String(b.areaId), groupBy: ["unit"] }), streetScope)).rejects.toBeInstanceOf(ReportError);
+  });
+
   it("keeps HR inside their subtree", async () => {
     const streetScope = reportScopeFor({ role: "hr", scopeUnitPath: tree.streets[0].path });
     const base = ReportDefinitionSchema.parse({ yearFrom: "2025", yearTo: "2025", groupBy: ["unit"] });
@@ -276,6 +369,99 @@ describe("credit report totals", () => {
   });
 });
 
+describe("credit report order and pages", () => {
+  const parse = (raw: Record<string, unknown>) =>
+    ReportDefinitionSchema.parse({ yearFrom: "2024", yearTo: "2026", groupBy: ["unit", "postType"], columns: ["headcount", "points", "metRate"], ...raw });
+  /** The groups' own order: units as listed (the root's own people first), post types by their order. */
+  async function groupOrder(rows: { parts: { dim: string; value: string }[] }[]) {
+    const report = await runCreditReport(parse({ sort: "group", dir: "asc" }), { unitPath: tree.district.path });
+    const rank = new Map(report.rows.map((r, i) => [r.parts.map((p) => `${p.dim}:${p.value}`).join("|"), i]));
+    return rows.map((r) => rank.get(r.parts.map((p) => `${p.dim}:${p.value}`).join("|"))!);
+  }
+
+  it("sorts group rows by a figure in either direction, ties in group order", async () => {
+    const district = { unitPath: tree.district.path };
+    const asc = await runCreditReport(parse({ sort: "group", dir: "asc" }), district);
+    const desc = await runCreditReport(parse({ sort: "group", dir: "desc" }), district);
+    expect(asc.rows.length).toBeGreaterThan(5);
+    expect(desc.rows.map((r) => r.key)).toEqual(asc.rows.map((r) => r.key).reverse());
+    // Units first (the district's own people before its streets), then post types, by their order.
+    const ranks = await groupOrder(asc.rows);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    for (const sort of ["points", "headcount", "metRate"] as const) {
+      for (const dir of ["asc", "desc"] as const) {
+        const report = await runCreditReport(parse({ sort, dir }), district);
+        expect(report.rows.map((r) => r.key).sort()).toEqual(asc.rows.map((r) => r.key).sort());
+        const order = await groupOrder(report.rows);
+        for (let i = 1; i < report.rows.length; i++) {
+          const [a, b] = [report.rows[i - 1][sort]!, report.rows[i][sort]!];
+          const context = JSON.stringify({ sort, dir, i });
+          if (dir === "asc") expect(a, context).toBeLessThanOrEqual(b);
+          else expect(a, context).toBeGreaterThanOrEqual(b);
+          // Equal figures: the groups' own order, ascending even when the figure is descending.
+          if (a === b) expect(order[i - 1], context).toBeLessThan(order[i]);
+        }
+        // The same definition gives the same order again.
+        expect((await runCreditReport(parse({ sort, dir }), district)).rows.map((r) => r.key)).toEqual(report.rows.map((r) => r.key));
+      }
+    }
+    // Headcounts tie a lot here (a few people per group): the tie rule must have been exercised.
+    const byHeadcount = await runCreditReport(parse({ sort: "headcount", dir: "desc" }), district);
+    expect(new Set(byHeadcount.rows.map((r) => r.headcount)).size).toBeLessThan(byHeadcount.rows.length);
+  });
+
+  it("puts rows without the figure last in both directions", async () => {
+    // A met rate of nobody is null; counted is null for every month group.
+    const row = (key: string, metRate: number | null) => ({ key, metRate, headcount: 1, met: 0, unmet: 1, points: 0, avgPoints: 0, counted: null, byCategory: { in_person: 0, online: 0, camp: 0, external: 0, adjustment: 0 } });
+    const rows = () => [row("a", null), row("b", 0.5), row("c", 0.2), row("d", null), row("e", 0.5)];
+    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    expect(sortReportRows(rows(), "metRate", "asc", byKey).map((r) => r.key)).toEqual(["c", "b", "e", "a", "d"]);
+    expect(sortReportRows(rows(), "metRate", "desc", byKey).map((r) => r.key)).toEqual(["b", "e", "c", "a", "d"]);
+    // Every figure empty: the groups' own order.
+    expect(sortReportRows(rows(), "counted", "desc", byKey).map((r) => r.key)).toEqual(["a", "b", "c", "d", "e"]);
+    const months = await runCreditReport(parse({ groupBy: ["month"], sort: "counted", dir: "desc" }), { unitPath: tree.district.path });
+    expect(months.rows.every((r) => r.counted === null)).toBe(true);
+    expect(months.rows.map((r) => r.parts[0].value)).toEqual(months.rows.map((r) => r.parts[0].value).sort());
+  });
+
+  it("pages group rows and people without duplicates or gaps", async () => {
+    const district = { unitPath: tree.district.path };
+    const report = await runCreditReport(parse({ sort: "points", dir: "desc" }), district);
+    const pageSize = 4;
+    const first = pageOfRows(report.rows, 1, pageSize);
+    expect(first.pages).toBe(Math.ceil(report.rows.length / pageSize));
+    const seen: string[] = [];
+    for (let page = 1; page <= first.pages; page++) {
+      // Each page from a fresh run, as each page is a fresh request.
+      const again = await runCreditReport(parse({ sort: "points", dir: "desc" }), district);
+      seen.push(...pageOfRows(again.rows, page, pageSize).rows.map((r) => r.key));
+    }
+    expect(seen).toEqual(report.rows.map((r) => r.key));
+    expect(new Set(seen).size).toBe(seen.length);
+    // Out-of-range pages land on the first or last page.
+    expect(pageOfRows(report.rows, 0, pageSize).page).toBe(1);
+    expect(pageOfRows(report.rows, 999, pageSize).page).toBe(first.pages);
+    expect(pageOfRows([], 3, pageSize)).toEqual({ rows: [], page: 1, pages: 1 });
+
+    // People: points ties (many people have none in a year) broken by person and year.
+    const definition = parse({ leavers: "all" });
+    const everyone = await reportPeople(definition, district, "", { pageSize: 1000 });
+    expect(everyone.rows.length).toBe(everyone.total);
+    const people: string[] = [];
+    for (let page = 1; page <= Math.ceil(everyone.total / 7); page++) {
+      const result = await reportPeople(definition, district, "", { page, pageSize: 7 });
+      expect(result.page).toBe(page);
+      people.push(...result.rows.map((r) => `${r.personId}:${r.year}`));
+    }
+    expect(people).toEqual(everyone.rows.map((r) => `${r.personId}:${r.year}`));
+    expect(new Set(people).size).toBe(everyone.total);
+    for (let i = 1; i < everyone.rows.length; i++) {
+      const [a, b] = [everyone.rows[i - 1], everyone.rows[i]];
+      expect(a.points > b.points || (a.points === b.points && (a.personId < b.personId || (a.personId === b.personId && a.year < b.year)))).toBe(true);
+    }
+  });
+});
+
 async function collect(write: (out: PassThrough) => Promise<unknown>): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
@@ -288,7 +474,15 @@ async function collect(write: (out: PassThrough) => Promise<unknown>): Promise<B
 
 describe("credit report exports", () => {
   const definition = () =>
-    ReportDefinitionSchema.parse({ yearFrom: "2025", yearTo: "2026", unitId: String(tree.district.id), groupBy: ["unit", "postType"], columns: ["headcount", "points", "metRate"] });
+    ReportDefinitionSchema.parse({
+      yearFrom: "2025",
+      yearTo: "2026",
+      unitId: String(tree.district.id),
+      groupBy: ["unit", "postType"],
+      columns: ["headcount", "points", "metRate"],
+      // Active people only: the row counts below are 27 people × 2 years.
+      leavers: "none",
+    });
 
   it("writes CSV with a BOM, Chinese headers and no cell that Excel would run as a formula", async () => {
     const buffer = await collect((out) => writeReportCsv(definition(), adminScope, out));
@@ -372,6 +566,20 @@ describe("HR dashboard charts", () => {
       });
       expect(point.points).toBe(report.totals.points);
     }
+    // The month trend: every month of the year (and any other month with entries of the credit
+    // year: reversals made today), the report's figures by month, adding up to the year.
+    expect(charts.months.map((m) => m.month)).toEqual(expect.arrayContaining(Array.from({ length: 12 }, (_, i) => `2025-${String(i + 1).padStart(2, "0")}`)));
+    expect(charts.months.map((m) => m.month)).toEqual(charts.months.map((m) => m.month).sort());
+    const byMonth = await runCreditReport(ReportDefinitionSchema.parse({ yearFrom: "2025", yearTo: "2025", groupBy: ["month"] }), { unitPath: tree.district.path });
+    for (const row of byMonth.rows) expect(charts.months.find((m) => m.month === row.parts[0].value)?.points).toBe(row.points);
+    expect(charts.months.reduce((sum, m) => sum + m.points, 0)).toBe(charts.trend.find((p) => p.year === 2025)!.points);
+    expect(charts.months.filter((m) => m.points !== 0).length).toBeGreaterThan(6);
+    // The current year stops at the current month.
+    const current = await loadHrHome(viewer, shanghaiYear());
+    // The current year lists its months up to now (later ones only if entries are dated there).
+    const now = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+    const upToNow = Array.from({ length: Number(now.slice(5, 7)) }, (_, i) => `${now.slice(0, 4)}-${String(i + 1).padStart(2, "0")}`);
+    expect(current.charts!.months.map((m) => m.month)).toEqual(expect.arrayContaining(upToNow));
     // Coverage is a share of each street's people, computed per competency.
     const street = charts.coverage.find((c) => c.unitId === tree.streets[0].id)!;
     const values = Object.values(street.shares);
