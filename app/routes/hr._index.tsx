@@ -17,7 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function HrHome() {
   const { scope, total, rows, tools, charts, year } = useLoaderData<typeof loader>();
-  const { t, locale, number, points } = useT();
+  const { t, locale, number, points, date } = useT();
+  // "2026-03" → "3月" / "Mar"; a month of another calendar year (an entry booked to this credit
+  // year later) keeps its year: "2027年1月" / "Jan 2027".
+  const monthLabel = (month: string) =>
+    date(`${month}-15T12:00:00+08:00`, month.startsWith(String(year)) ? { dateStyle: undefined, month: "short" } : { dateStyle: undefined, month: "short", year: "numeric" });
   const percent = (value: number) => number(value, { style: "percent", maximumFractionDigits: 0 });
   const name = (u: { nameZh: string; nameEn: string }) => (locale === "en" ? u.nameEn : u.nameZh);
   return (
@@ -116,8 +120,19 @@ export default function HrHome() {
             valueHeader={t("reports.col.points")}
             format={(v) => number(v, { maximumFractionDigits: 0 })}
           />
+          <SeriesChart
+            id="months"
+            kind="line"
+            title={t("reportBuilder.charts.months", { year })}
+            hint={t("reportBuilder.charts.monthsHint")}
+            data={charts.months.map((m) => ({ key: m.month, label: monthLabel(m.month), value: m.points / 100 }))}
+            labelHeader={t("reports.charts.month")}
+            valueHeader={t("reports.col.points")}
+            format={(v) => number(v, { maximumFractionDigits: 2 })}
+          />
           <p>
-            <Link to="/hr/reports">{t("reports.title")}</Link> · <Link to={`/hr/reports?yearFrom=${year}&yearTo=${year}&groupBy=month&columns=points`}>{t("reports.charts.trendMonths")}</Link>
+            <Link to="/hr/reports">{t("reports.title")}</Link> ·{" "}
+            <Link to={`/hr/reports?yearFrom=${year}&yearTo=${year}&groupBy=month&columns=points`}>{t("reportBuilder.charts.monthsReport")}</Link>
           </p>
         </section>
       ) : null}

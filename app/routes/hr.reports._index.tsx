@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireRole } from "~/auth/guards.server";
-import { SeriesChart } from "~/components/charts/figure-charts";
+import { CoverageHeatmap, SeriesChart } from "~/components/charts/figure-charts";
+import { chooseMatrixChart, GroupedBarChart } from "~/components/charts/grouped-bar-chart";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField, TextField } from "~/components/fields";
 import { Pagination } from "~/components/pagination";
@@ -15,17 +16,24 @@ import { useT } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
 import {
   countReportPeople,
+  pageOfRows,
   ReportError,
   reportChoices,
   reportScopeFor,
+  reportUnitPicker,
+  resolvePickedArea,
   runCreditReport,
+  type Labels,
+  type OrderedGroupRow,
   type ReportFigures,
+  type UnitPicker,
 } from "~/reports/credit-report.server";
 import {
   defaultDefinition,
   definitionParams,
   DIMENSIONS,
   formatGroupKey,
+  LEAVER_POLICIES,
   MET_FILTERS,
   parseDefinition,
   REPORT_COLUMNS,
@@ -39,6 +47,41 @@ import { readFormData } from "~/utils/form-data.server";
 import { shanghaiYear } from "~/utils/time";
 
 const PAGE_SIZE = 50;
+
+const emptyPicker: UnitPicker = { streetId: null, areaId: null, areas: [] };
+
+/** The figure the charts show: the first chosen column other than the headcount. */
+function chartColumnOf(definition: ReportDefinition): ReportColumn {
+  return definition.columns.find((c) => c !== "headcount") ?? "headcount";
+}
+
+/** A group row's figure as the charts draw it: points in points (not centipoints), rates 0..1. */
+function chartValue(row: ReportFigures, column: ReportColumn): number | null {
+  if (column === "metRate") return row.metRate;
+  if ((CREDIT_CATEGORIES as readonly string[]).includes(column)) return row.byCategory[column as (typeof CREDIT_CATEGORIES)[number]] / 100;
+  if (column === "points" || column === "avgPoints" || column === "counted") return row[column] === null ? null : row[column]! / 100;
+  return row[column as "headcount" | "met" | "unmet"];
+}
+
+/** Two-grouping rows → a cross (first grouping down, second across), labels in both languages. */
+function reportMatrix(rows: OrderedGroupRow[], column: ReportColumn) {
+  const first = new Map<string, Labels>();
+  const second = new Map<string, Labels>();
+  const values: Record<string, Record<string, number | null>> = {};
+  for (const row of rows) {
+    const [a, b] = row.parts;
+    if (!first.has(a.value)) first.set(a.value, a.label);
+    if (!second.has(b.value)) second.set(b.value, b.label);
+    (values[a.value] ??= {})[b.value] = chartValue(row, column);
+  }
+  // The groups' own order (unit order, months…), whatever the table is sorted by.
+  const order = (parts: Map<string, Labels>, index: number) => {
+    const rank = new Map<string, number>();
+    for (const row of [...rows].sort((x, y) => x.order - y.order)) if (!rank.has(row.parts[index].value)) rank.set(row.parts[index].value, rank.size);
+    return [...parts.entries()].sort((x, y) => rank.get(x[0])! - rank.get(y[0])!).map(([key, label]) => ({ key, label }));
+  };
+  return { column, rows: order(first, 0), series: order(second, 1), values };
+}
 
 function firstErrors(issues: { path: PropertyKey[]; message: string }[]): FieldErrors {
   const errors: FieldErrors = {};
@@ -58,33 +101,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const base = { choices, saved, year: shanghaiYear(), search: url.search };
 
   const parsed = url.searchParams.has("yearFrom") ? parseDefinition(url.searchParams) : { success: true as const, data: defaultDefinition(shanghaiYear()) };
-  if (!parsed.success) {
-    return json({ ...base, definition: null, fieldErrors: firstErrors(parsed.error.issues), formError: null, report: null, estimate: 0 }, { status: 400, headers });
+  // The optional residential area of the picker (a second select, see reportUnitPicker).
+  const areaRaw = url.searchParams.get("areaId") ?? "";
+  const areaId = areaRaw === "" ? undefined : fields.id().safeParse(areaRaw);
+  const pickedArea = parsed.success && areaId?.success ? await resolvePickedArea(scope, parsed.data.unitId, areaId.data) : undefined;
+  if (!parsed.success || areaId?.success === false || pickedArea === "invalid") {
+    const fieldErrors = parsed.success ? {} : firstErrors(parsed.error.issues);
+    if (areaId?.success === false || pickedArea === "invalid") fieldErrors.areaId = "reportBuilder.errors.area";
+    const picker = (await reportUnitPicker(scope, parsed.success ? parsed.data.unitId : undefined)) ?? emptyPicker;
+    return json({ ...base, picker, definition: null, fieldErrors, formError: null, report: null, matrix: null, estimate: 0 }, { status: 400, headers });
   }
-  let definition: ReportDefinition = parsed.data;
+  let definition: ReportDefinition = pickedArea === undefined ? parsed.data : { ...parsed.data, unitId: pickedArea };
+  let picker = await reportUnitPicker(scope, definition.unitId);
   // A saved report shared by an officer with a wider scope runs within the viewer's own scope.
-  if (definition.unitId !== undefined && !choices.units.some((u) => u.id === definition.unitId) && url.searchParams.get("from") === "saved") {
+  if (definition.unitId !== undefined && !picker && url.searchParams.get("from") === "saved") {
     definition = { ...definition, unitId: undefined };
+    picker = await reportUnitPicker(scope, undefined);
   }
   try {
     const [report, estimate] = await Promise.all([runCreditReport(definition, scope), countReportPeople(definition, scope)]);
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const pages = Math.max(1, Math.ceil(report.rows.length / PAGE_SIZE));
-    const current = Math.min(page, pages);
+    const shown = pageOfRows(report.rows, Number(url.searchParams.get("page")) || 1, PAGE_SIZE);
     return json(
       {
         ...base,
+        picker: picker ?? emptyPicker,
         definition,
         fieldErrors: {} as FieldErrors,
         formError: null,
         estimate,
-        report: { ...report, rowCount: report.rows.length, rows: report.rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE), page: current, pages },
+        // The chart by two groupings draws every group, not only the page's.
+        matrix: definition.groupBy.length === 2 ? reportMatrix(report.rows, chartColumnOf(definition)) : null,
+        report: { ...report, rowCount: report.rows.length, ...shown },
       },
       { headers },
     );
   } catch (error) {
     if (!(error instanceof ReportError)) throw error;
-    return json({ ...base, definition, fieldErrors: {} as FieldErrors, formError: error.code, report: null, estimate: 0 }, { status: error.status, headers });
+    return json(
+      { ...base, picker: picker ?? emptyPicker, definition, fieldErrors: {} as FieldErrors, formError: error.code, report: null, matrix: null, estimate: 0 },
+      { status: error.status, headers },
+    );
   }
 }
 
@@ -146,18 +202,20 @@ export default function ReportBuilder() {
     search.set("group", key);
     return `/hr/reports/people?${search.toString()}`;
   };
-  // The chart shows the first chosen figure by the first grouping (a line over years or months).
-  const chartColumn: ReportColumn = definition.columns.find((c) => c !== "headcount") ?? "headcount";
+  // The chart shows the first chosen figure by the first grouping (a line over years or months);
+  // with two groupings, by both (ReportMatrixChart).
+  const chartColumn = chartColumnOf(definition);
   const chartData =
     report && definition.groupBy.length === 1
       ? report.rows.map((row) => ({
           key: row.key,
           label: row.parts.map((p) => label(p.label)).join(" · "),
-          value: chartColumn === "metRate" ? (row.metRate ?? 0) : (CREDIT_CATEGORIES as readonly string[]).includes(chartColumn) ? row.byCategory[chartColumn as (typeof CREDIT_CATEGORIES)[number]] / 100 : ((row[chartColumn as "points"] ?? 0) as number) / (["points", "avgPoints", "counted"].includes(chartColumn) ? 100 : 1),
+          value: chartValue(row, chartColumn) ?? 0,
         }))
       : [];
   const chartFormat = (value: number) =>
     chartColumn === "metRate" ? number(value, { style: "percent", maximumFractionDigits: 0 }) : number(value, { maximumFractionDigits: 2 });
+  const dimLabel = (dim: string) => t(`reports.dim.${dim}` as MessageKey);
 
   return (
     <>
@@ -210,7 +268,7 @@ export default function ReportBuilder() {
         <div className="report-form__grid">
           <TextField label={t("reports.yearFrom")} name="yearFrom" type="number" inputMode="numeric" min={2000} max={2100} defaultValue={definition.yearFrom} error={err("yearFrom")} required />
           <TextField label={t("reports.yearTo")} name="yearTo" type="number" inputMode="numeric" min={2000} max={2100} defaultValue={definition.yearTo} error={err("yearTo")} required />
-          <SelectField label={t("reports.unit")} name="unitId" defaultValue={definition.unitId ?? ""} error={err("unitId")}>
+          <SelectField label={t("reports.unit")} name="unitId" defaultValue={data.picker.streetId ?? ""} error={err("unitId")}>
             <option value="">{t("reports.unitDefault")}</option>
             {data.choices.units.map((u) => (
               <option key={u.id} value={u.id}>
@@ -219,6 +277,26 @@ export default function ReportBuilder() {
               </option>
             ))}
           </SelectField>
+          {data.picker.areas.length ? (
+            <SelectField label={t("reportBuilder.area")} name="areaId" defaultValue={data.picker.areaId ?? ""} error={err("areaId")}>
+              <option value="">{t("reportBuilder.areaWhole")}</option>
+              {data.picker.areas.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {name(a)}
+                </option>
+              ))}
+            </SelectField>
+          ) : (
+            <p className="muted">
+              {err("areaId") ? (
+                <span className="field__error" role="alert">
+                  {err("areaId")}
+                </span>
+              ) : (
+                t("reportBuilder.areaHint")
+              )}
+            </p>
+          )}
           <fieldset className="field report-form__checks">
             <legend>{t("reports.postTypes")}</legend>
             {data.choices.postTypes.map((p) => (
@@ -257,6 +335,13 @@ export default function ReportBuilder() {
             {MET_FILTERS.map((m) => (
               <option key={m} value={m}>
                 {t(`reports.met.${m}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("reportBuilder.leavers")} name="leavers" defaultValue={definition.leavers} hint={t("reportBuilder.leavers.hint")}>
+            {LEAVER_POLICIES.map((policy) => (
+              <option key={policy} value={policy}>
+                {t(`reportBuilder.leavers.${policy}` as MessageKey)}
               </option>
             ))}
           </SelectField>
@@ -393,6 +478,16 @@ export default function ReportBuilder() {
               kind={definition.groupBy[0] === "year" || definition.groupBy[0] === "month" ? "line" : "bar"}
             />
           ) : null}
+          {data.matrix && data.matrix.rows.length > 0 ? (
+            <ReportMatrixChart
+              matrix={data.matrix}
+              dims={definition.groupBy}
+              title={t("reportBuilder.charts.two", { figure: t(columnLabel(chartColumn)), first: dimLabel(definition.groupBy[0]), second: dimLabel(definition.groupBy[1]) })}
+              corner={`${dimLabel(definition.groupBy[0])} / ${dimLabel(definition.groupBy[1])}`}
+              format={chartFormat}
+              label={label}
+            />
+          ) : null}
         </section>
       ) : null}
 
@@ -416,6 +511,51 @@ export default function ReportBuilder() {
         <Link to="/hr">{t("nav.hr")}</Link>
       </p>
     </>
+  );
+}
+
+/**
+ * The chart by two groupings: grouped bars for a small cross, otherwise (and for unit ×
+ * competency) the dashboard's heat-map table. The heat map shades a 0..1 share: it is given
+ * each figure as a share of the largest and prints it back as the figure (negative points,
+ * from adjustments, are left unshaded).
+ */
+function ReportMatrixChart({
+  matrix,
+  dims,
+  title,
+  corner,
+  format,
+  label,
+}: {
+  matrix: { column: ReportColumn; rows: { key: string; label: Labels }[]; series: { key: string; label: Labels }[]; values: Record<string, Record<string, number | null>> };
+  dims: readonly string[];
+  title: string;
+  corner: string;
+  format: (value: number) => string;
+  label: (l: Labels) => string;
+}) {
+  const { t } = useT();
+  const data = {
+    rows: matrix.rows.map((r) => ({ key: r.key, label: label(r.label) })),
+    series: matrix.series.map((s) => ({ key: s.key, label: label(s.label) })),
+    values: matrix.values,
+  };
+  if (chooseMatrixChart(dims, data) === "bars") return <GroupedBarChart id="report" title={title} data={data} corner={corner} format={format} />;
+  const figures = Object.values(matrix.values).flatMap((row) => Object.values(row)).filter((v): v is number => v !== null);
+  const max = matrix.column === "metRate" ? 1 : Math.max(0, ...figures) || 1;
+  const shares = Object.fromEntries(
+    Object.entries(matrix.values).map(([row, cells]) => [row, Object.fromEntries(Object.entries(cells).map(([key, v]) => [key, v === null ? null : v / max]))]),
+  );
+  return (
+    <CoverageHeatmap
+      id="report"
+      title={title}
+      hint={t("reportBuilder.charts.heatHint")}
+      corner={corner}
+      format={(share) => format(share * max)}
+      data={{ rows: data.rows, columns: data.series, values: shares }}
+    />
   );
 }
 

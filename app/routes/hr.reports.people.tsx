@@ -1,5 +1,6 @@
 // Drill-down 1: the person-years behind one total of a credit report (same filters, one
-// group), each linking to the ledger entries behind that person's figure.
+// group, the same leavers policy — leavers are marked), each linking to the ledger entries
+// behind that person's figure.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -68,6 +69,14 @@ export default function ReportPeople() {
                 <td>{r.employeeNo}</td>
                 <th scope="row">
                   <Link to={`/hr/people/${encodeURIComponent(r.employeeNo)}`}>{r.name}</Link>
+                  {r.left ? (
+                    <>
+                      {" "}
+                      <span className="badge" data-testid="person-left">
+                        {t("reportBuilder.left")}
+                      </span>
+                    </>
+                  ) : null}
                 </th>
                 <td>{label(r.unit)}</td>
                 <td>{label(r.postType)}</td>
