@@ -18,7 +18,10 @@ import { recordAudit } from "~/audit/audit.server";
 import { policyForYear } from "~/credits/ledger.server";
 import { absenceWithinLimit } from "~/credits/policy";
 import { ATTENDED_STATUSES, recomputeCompletion, sessionMinutes, type CompletionOutcome } from "~/enrolment/completion.server";
-import { inTransaction } from "~/enrolment/transaction.server";
+// The shared retry, not enrolment's: a trainer whose marks lost every attempt is told the
+// generic "busy, nothing was saved" (TransactionBusyError → errors.busy, 503), not that many
+// people are enrolling.
+import { inTransaction } from "~/db/transaction.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { checkinState, checkinWindow, currentCheckinCode, type CheckinState, type CurrentCode } from "./checkin-code.server";
 import { ATTENDANCE_ERRORS, AttendanceError } from "./errors";
@@ -214,7 +217,7 @@ export type MarkResult = {
  *
  * Throws AttendanceError: sessionNotFound, offeringCancelled, notOnRoster {name, employeeNo},
  * notOpenYet {opensAt}, reasonRequired. EnrolmentError from the completion recompute
- * (courseHasNoCompetencies) or enrolment.errors.busy after repeated write conflicts.
+ * (courseHasNoCompetencies). TransactionBusyError after repeated write conflicts.
  */
 export async function markAttendance(input: MarkInput): Promise<MarkResult> {
   const now = input.now ?? new Date();

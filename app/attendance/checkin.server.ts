@@ -9,7 +9,8 @@
 // handful of open sessions, five guesses per lock-out make a hit about one in ten million.
 import { lockedUntil, recordFailure, type ThrottleKey } from "~/auth/throttle.server";
 import { recomputeCompletion } from "~/enrolment/completion.server";
-import { inTransaction, isUniqueViolation } from "~/enrolment/transaction.server";
+// The shared retry: a check-in that lost every attempt is TransactionBusyError (errors.busy).
+import { inTransaction, isUniqueViolation } from "~/db/transaction.server";
 import { db } from "~/utils/db.server";
 import {
   CHECKIN_OPENS_BEFORE_START_MS,
@@ -66,6 +67,7 @@ const sessionSelect = {
  *
  * Throws AttendanceError: throttled {until}, noPerson, wrongCode, expiredCode, checkinClosed,
  * notEnrolled. Only wrongCode counts towards the throttle; nothing is written on any refusal.
+ * TransactionBusyError when every attempt of the write lost a race.
  */
 export async function selfCheckIn(input: { userId: number; personId: number | null; code: string; now?: Date }): Promise<CheckinResult> {
   const now = input.now ?? new Date();

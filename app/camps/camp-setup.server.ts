@@ -27,7 +27,9 @@ import { recordAudit } from "~/audit/audit.server";
 import { unitScopeWhere, type SessionUser } from "~/auth/guards.server";
 import type { ClassActionData } from "~/classes/action-data";
 import { CLASS_ERRORS, ClassError } from "~/classes/errors";
-import { inTransaction } from "~/enrolment/transaction.server";
+// The shared retry: a set-up or lead change that lost every attempt is TransactionBusyError
+// (errors.busy, a 503 on the class page), not enrolment's wording.
+import { inTransaction } from "~/db/transaction.server";
 import { translator, type Locale, type MessageKey } from "~/i18n/i18n";
 import { db, dialect, type DbTx } from "~/utils/db.server";
 
@@ -171,7 +173,7 @@ async function classFor(tx: DbTx, actor: CampSetupActor, offeringId: number) {
  */
 export async function setUpCamp(actor: CampSetupActor, offeringId: number, input: { leadUserId: number; reason?: string | null }) {
   // A concurrent set-up loses on Camp.offeringId's unique key; the retry then finds the camp
-  // (every attempt lost: enrolment.errors.busy, a 409 on the class page).
+  // (every attempt lost: TransactionBusyError, errors.busy — a 503 on the class page).
   return inTransaction(async (tx) => {
     const offering = await classFor(tx, actor, offeringId);
     if (offering.course.mode !== CAMP_MODE) throw new CampSetupError(CAMP_SETUP_ERRORS.notCampCourse);

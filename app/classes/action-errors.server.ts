@@ -1,16 +1,22 @@
 // Turning the domain's refusals into a class page's action answer, in the reader's language.
 import { json } from "@remix-run/node";
+import { BUSY_MESSAGE_KEY, busyActionResponse } from "~/db/busy-response.server";
 import { describeEnrolmentMessage, describeMissing } from "~/enrolment/describe";
 import { isEnrolmentError } from "~/enrolment/errors";
-import type { Locale } from "~/i18n/i18n";
+import { translator, type Locale } from "~/i18n/i18n";
 import type { ClassActionData } from "./action-data";
 import { isClassError } from "./errors";
 
 /**
  * A ClassError or EnrolmentError as a 400/403/409 answer of the form `intent` (and
- * `target`); anything else is rethrown.
+ * `target`); a write that lost every retry (TransactionBusyError) as the shared 503 "busy,
+ * nothing was saved" — with `formError` already in the reader's language, as these pages show
+ * their refusals; anything else is rethrown. (Enrolling, moving and withdrawing keep
+ * enrolment's own busy wording: their wrapper turns the busy error into an EnrolmentError.)
  */
 export function refusal(error: unknown, locale: Locale, base: Pick<ClassActionData, "intent" | "target">) {
+  const busy = busyActionResponse<ClassActionData>(error, { ...base, formError: translator(locale)(BUSY_MESSAGE_KEY) });
+  if (busy) return busy;
   if (isClassError(error)) {
     const text = describeEnrolmentMessage(locale, error.code, error.params);
     const data: ClassActionData = error.field ? { ...base, fieldText: { [error.field]: text } } : { ...base, formError: text };

@@ -14,7 +14,9 @@ import { canAccessUnit, unitScopeWhere, type SessionUser } from "~/auth/guards.s
 import { campForMovedClass, campForNewClass, checkCourseChange } from "~/camps/camp-setup.server";
 import { containsText } from "~/catalogue/catalogue.server";
 import { promoteWaiting, type Promotion } from "~/enrolment/enrolment.server";
-import { ConcurrentChange, inTransaction } from "~/enrolment/transaction.server";
+// The shared retry: class edits that lost every attempt are TransactionBusyError (errors.busy on
+// the class pages), even when an edit promotes waiting learners along the way.
+import { ConcurrentChange, inTransaction } from "~/db/transaction.server";
 import { notify } from "~/notifications/notifications.server";
 import { db, type DbTx } from "~/utils/db.server";
 import { CLASS_ERRORS, ClassError } from "./errors";

@@ -5,7 +5,8 @@
 // whole history.
 import { randomBytes } from "node:crypto";
 import { recordAudit } from "~/audit/audit.server";
-import { inTransaction } from "~/enrolment/transaction.server";
+// The shared retry (every attempt lost: TransactionBusyError, errors.busy on the class page).
+import { inTransaction } from "~/db/transaction.server";
 import type { DbTx } from "~/utils/db.server";
 import { classScopeWhere, type ClassActor } from "./classes.server";
 import { CLASS_ERRORS, ClassError } from "./errors";

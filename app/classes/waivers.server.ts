@@ -6,7 +6,8 @@
 import { unitScopeWhere, type SessionUser } from "~/auth/guards.server";
 import { containsText } from "~/catalogue/catalogue.server";
 import { grantWaiver, revokeWaiver } from "~/enrolment/eligibility.server";
-import { inTransaction } from "~/enrolment/transaction.server";
+// The shared retry (every attempt lost: TransactionBusyError, errors.busy on the waivers page).
+import { inTransaction } from "~/db/transaction.server";
 import { db } from "~/utils/db.server";
 import type { ClassActor } from "./classes.server";
 import { CLASS_ERRORS, ClassError } from "./errors";

@@ -27,7 +27,10 @@ import { absenceWithinLimit, type CreditPolicyRules } from "~/credits/policy";
 import type { CreditCategory } from "~/credits/status";
 import type { DbTx } from "~/utils/db.server";
 import { ENROLMENT_ERRORS, EnrolmentError } from "./errors";
-import { inTransaction } from "./transaction.server";
+// Closing a class is the trainer's or HR's work, not a learner enrolling: it runs on the shared
+// retry, so losing every attempt is TransactionBusyError (errors.busy, 503 on the class pages)
+// rather than enrolment.errors.busy. recomputeCompletion runs inside its caller's transaction.
+import { inTransaction } from "~/db/transaction.server";
 
 /** Statuses that completion decides between. */
 const DECIDED = ["enrolled", "completed", "not_completed"] as const;
@@ -235,7 +238,8 @@ export type CompleteOfferingResult = {
  * pending requests are left as they are.
  *
  * Throws EnrolmentError: offeringNotFound, offeringCancelled, offeringNotPublished (draft),
- * offeringNotEnded {endsAt}, courseHasNoCompetencies {courseCode}.
+ * offeringNotEnded {endsAt}, courseHasNoCompetencies {courseCode}. TransactionBusyError when
+ * every attempt of a step lost a race.
  */
 export async function completeOffering(input: { offeringId: number; actorId: number; now?: Date }): Promise<CompleteOfferingResult> {
   const now = input.now ?? new Date();

@@ -17,7 +17,9 @@
 import { recordAudit } from "~/audit/audit.server";
 import { awardCredits, policyForYear, reverseEntry, splitByWeights } from "~/credits/ledger.server";
 import { ATTENDED_STATUSES, effectiveCreditYear, sessionMinutes } from "~/enrolment/completion.server";
-import { inTransaction } from "~/enrolment/transaction.server";
+// The shared retry: marking, moderation and release that lost every attempt are
+// TransactionBusyError (errors.busy, 503 on the grading pages), not enrolment's wording.
+import { inTransaction } from "~/db/transaction.server";
 import { DEFAULT_LOCALE, type Locale, type MessageKey, type Translate } from "~/i18n/i18n";
 import { notify } from "~/notifications/notifications.server";
 import { db, dialect, type DbTx, type Prisma } from "~/utils/db.server";

@@ -10,6 +10,7 @@ import { formatCheckinCode } from "~/attendance/statuses";
 import { requireRole } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
@@ -58,6 +59,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const result = await selfCheckIn({ userId: user.id, personId: user.personId, code: parsed.data.code });
     return json<ActionData>({ ok: true, ...result });
   } catch (error) {
+    // Every attempt lost a race: 503 errors.busy, the typed code kept for another try.
+    const busy = busyActionResponse(error, { ok: false as const, code: typed });
+    if (busy) return busy;
     if (isAttendanceError(error) || isEnrolmentError(error)) {
       const status = error.code === "attendance.errors.throttled" ? 429 : 400;
       return json<ActionData>({ ok: false, error: { key: error.code, params: error.params }, code: typed }, { status });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { LedgerError } from "~/credits/ledger.server";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { requireCampLead } from "~/grading/access.server";
@@ -73,6 +74,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await moderateMark({ projectId: input.projectId, leadId: user.id, total: parsePoints(input.total)!, reason: input.reason });
     return json<ActionData>({ notice: { key: "grading.release.moderated" }, projectId: input.projectId });
   } catch (error) {
+    // Every attempt lost a race: 503 errors.busy on the project's form; nothing was released.
+    const busy = busyActionResponse<ActionData>(error, { projectId: input.projectId });
+    if (busy) return busy;
     if (isGradingError(error) || isEnrolmentError(error) || error instanceof LedgerError) {
       return json<ActionData>({ error: { key: error.code, params: error.params }, projectId: input.projectId }, { status: 400 });
     }

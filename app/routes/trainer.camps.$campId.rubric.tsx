@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { SelectField, TextField } from "~/components/fields";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { requireCampLead, requireCampStaff } from "~/grading/access.server";
 import { isGradingError } from "~/grading/errors";
@@ -147,6 +148,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await replaceCampRubric({ campId, actorId: user.id, rubric: rubric.rubric, source: "import" });
     return json<ActionData>({ notice: { key: "grading.rubric.replaced" } });
   } catch (error) {
+    // Every attempt lost a race: 503 errors.busy; the editor's draft comes back as it was sent.
+    const intent = form.get("intent");
+    const editor = typeof intent === "string" && EDITOR_INTENT.test(intent);
+    const busy = busyActionResponse<ActionData>(error, editor ? { draft: draftFromForm(form), revision: Date.now() } : {});
+    if (busy) return busy;
     if (isGradingError(error) || isEnrolmentError(error)) return json<ActionData>({ error: { key: error.code, params: error.params } }, { status: 400 });
     throw error;
   }

@@ -6,6 +6,7 @@ import { loadClassAttendance } from "~/attendance/attendance.server";
 import { timeRange } from "~/attendance/format";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { useT, type MessageKey } from "~/i18n/i18n";
 import { fields } from "~/utils/forms";
 import { notFound } from "~/utils/http.server";
@@ -35,6 +36,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await completeOffering({ offeringId: id.data, actorId: user.id });
     return json({ ok: true as const, completed: result.completed, notCompleted: result.notCompleted, error: null });
   } catch (error) {
+    // Every attempt lost a race: 503 with error { key: "errors.busy" }, translated in the page.
+    const busy = busyActionResponse(error, { ok: false as const, completed: 0, notCompleted: 0 });
+    if (busy) return busy;
     if (!isEnrolmentError(error)) throw error;
     const locale = await resolveLocale(request, user.locale);
     return json({ ok: false as const, completed: 0, notCompleted: 0, error: describeEnrolmentMessage(locale, error.code, error.params) }, { status: 409 });
@@ -95,7 +99,7 @@ export default function TrainerClass() {
       ) : null}
       {completion?.error ? (
         <p className="alert alert--error" role="alert">
-          {completion.error}
+          {typeof completion.error === "string" ? completion.error : t(completion.error.key, completion.error.params)}
         </p>
       ) : null}
       {ended && offering.status === "published" ? (

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { requireProjectStaff } from "~/grading/access.server";
 import { isGradingError } from "~/grading/errors";
 import { loadGradingScreen, recordAdjustment, saveMark, type ScoreInput } from "~/grading/grading.server";
@@ -101,6 +102,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent.data.intent === "autosave") return json<ActionData>({ autosavedAt: new Date().toISOString() });
     return json<ActionData>({ notice: submit ? { key: "grading.screen.submitted", params: { total: (result.total ?? 0) / 100 } } : { key: "grading.screen.saved" } });
   } catch (error) {
+    // Every attempt lost a race: 503 errors.busy; the marks stay in the form to send again.
+    const busy = busyActionResponse<ActionData>(error, {});
+    if (busy) return busy;
     if (isGradingError(error) || isEnrolmentError(error)) {
       return json<ActionData>({ error: { key: error.code, params: error.params } }, { status: 400 });
     }

@@ -12,6 +12,7 @@ import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { useAutoRefresh } from "~/components/use-auto-refresh";
+import { busyActionResponse } from "~/db/busy-response.server";
 import { isEnrolmentError } from "~/enrolment/errors";
 import { isMessageKey, useT, type MessageKey, type Params } from "~/i18n/i18n";
 import { fields, msg, parseForm, translateError, type FieldErrors } from "~/utils/forms";
@@ -91,6 +92,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       notice: result.changed === 0 ? { key: "attendance.session.nothingChanged" } : { key: "attendance.session.saved", params: { count: result.changed } },
     });
   } catch (error) {
+    // Every attempt lost a race: 503 errors.busy, the marks still ticked as they were sent.
+    const busy = busyActionResponse<ActionData>(error, { submitted });
+    if (busy) return busy;
     if (isAttendanceError(error) || isEnrolmentError(error)) {
       const fieldErrors: FieldErrors = error.code === "attendance.errors.reasonRequired" ? { reason: error.code } : {};
       return json<ActionData>({ error: { key: error.code, params: error.params }, fieldErrors, submitted }, { status: 400 });
