@@ -9,7 +9,9 @@
 // instance can read it); the write itself is one transaction, after which the batch is
 // committed. In SQLite mode that transaction holds the one connection (ADR 003) — another
 // request waits for it, which is why files are capped at MAX_IMPORT_ROWS and the writes are
-// batched (docs/performance.md: 10,000 people in a few seconds).
+// batched (docs/performance.md: 10,000 people in a few seconds). On PostgreSQL the planning
+// runs inside that transaction too, under the batch's advisory lock (runCommit), so that a
+// batch left "committing" by a dead process can be told from one still running elsewhere.
 import { recordAudit } from "~/audit/audit.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { discardStaged, keepStaged, keptFileResponse, keptPath, removeKept, stagingUploadHandler, type StagedFile } from "~/files/storage.server";
