@@ -225,12 +225,23 @@ export type ScoreInput = { criterionId: number; levelId: number | null; comment:
 
 type MarkSnapshot = { status: string; total: number | null; scores: { criterionId: number; levelId: number; comment: string }[] } | null;
 
+/** A quiet save records at most one mark_saved event per marker and project in this window. */
+export const QUIET_SAVE_EVENT_WINDOW_MS = 10 * 60_000;
+
 /**
  * Saves (draft) or submits one marker's mark of one project. Refused, with nothing written,
  * when the marker isn't on the camp's staff, a level or criterion isn't the rubric's, a
  * submission leaves a criterion unmarked, or the project's mark is released.
+ *
+ * `quiet` is a draft saved for the marker rather than by them (the grading screen's autosave
+ * every few seconds, and the save on following previous/next): it writes nothing when nothing
+ * changed or nothing was entered on a project without a mark (an empty draft would lock the
+ * rubric), and records a mark_saved event only when the marker's latest event on the project is
+ * not a mark_saved less than QUIET_SAVE_EVENT_WINDOW_MS old — the history keeps the marker's
+ * drafts, not every keystroke. The next recorded event's `before` is still the stored state.
  */
-export async function saveMark(input: { projectId: number; markerId: number; scores: ScoreInput[]; submit: boolean; reason?: string | null }) {
+export async function saveMark(input: { projectId: number; markerId: number; scores: ScoreInput[]; submit: boolean; reason?: string | null; quiet?: boolean; now?: Date }) {
+  const quiet = input.quiet === true && !input.submit;
   return inTransaction(async (tx) => {
     const project = await projectCamp(tx, input.projectId);
     const campId = project.team.campId;
@@ -267,7 +278,13 @@ export async function saveMark(input: { projectId: number; markerId: number; sco
     });
     const total = complete ? markerTotal(scored) : null;
     const status = input.submit ? "submitted" : "draft";
-    const now = new Date();
+    const now = input.now ?? new Date();
+    const afterScores = scored.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId, comment: s.comment }));
+    if (quiet) {
+      const empty = !existing && scored.length === 0 && input.scores.every((s) => !s.comment.trim());
+      const unchanged = !!existing && existing.status === status && existing.total === total && JSON.stringify(existing.scores) === JSON.stringify([...afterScores].sort((a, b) => a.criterionId - b.criterionId));
+      if (empty || unchanged) return { markId: existing?.id ?? null, status: existing?.status ?? null, total: existing?.total ?? null, written: false };
+    }
     const mark = await tx.mark.upsert({
       where: { projectId_markerId: { projectId: input.projectId, markerId: input.markerId } },
       create: { projectId: input.projectId, markerId: input.markerId, status, total, submittedAt: input.submit ? now : null },
@@ -279,7 +296,11 @@ export async function saveMark(input: { projectId: number; markerId: number; sco
       await tx.markScore.createMany({ data: scored.map((s) => ({ markId: mark.id, criterionId: s.criterionId, levelId: s.levelId, comment: s.comment })) });
     }
     const before: MarkSnapshot = existing ? { status: existing.status, total: existing.total, scores: existing.scores } : null;
-    const after: MarkSnapshot = { status, total, scores: scored.map((s) => ({ criterionId: s.criterionId, levelId: s.levelId, comment: s.comment })) };
+    const after: MarkSnapshot = { status, total, scores: afterScores };
+    if (quiet) {
+      const latest = await tx.markEvent.findFirst({ where: { projectId: input.projectId, actorId: input.markerId }, orderBy: { id: "desc" }, select: { kind: true, createdAt: true } });
+      if (latest?.kind === "mark_saved" && now.getTime() - latest.createdAt.getTime() < QUIET_SAVE_EVENT_WINDOW_MS) return { markId: mark.id, status, total, written: true };
+    }
     await tx.markEvent.create({
       data: {
         projectId: input.projectId,
@@ -290,7 +311,7 @@ export async function saveMark(input: { projectId: number; markerId: number; sco
         reason: input.reason?.trim() || null,
       },
     });
-    return { markId: mark.id, status, total };
+    return { markId: mark.id, status, total, written: true };
   });
 }
 
@@ -572,6 +593,16 @@ export async function moderateMark(input: { projectId: number; leadId: number; t
     await tx.markEvent.create({
       data: { projectId: input.projectId, actorId: input.leadId, kind: "moderated", before: before ? JSON.stringify(before) : null, after: JSON.stringify({ total: input.total, method: "moderated" }), reason },
     });
+    // A change of grade: in the central audit log too, not only the project's grade history.
+    await recordAudit(tx, {
+      actorId: input.leadId,
+      action: "camp.mark_moderated",
+      entityType: "Project",
+      entityId: input.projectId,
+      before: before ?? null,
+      after: { campId: project.team.campId, total: input.total, method: "moderated" },
+      reason,
+    });
   });
 }
 
@@ -734,6 +765,16 @@ export async function releaseProject(input: { projectId: number; leadId: number;
         reason: null,
       },
     });
+    await recordAudit(tx, {
+      actorId: input.leadId,
+      action: "camp.mark_released",
+      entityType: "Project",
+      entityId: input.projectId,
+      before: current ? { ...current, released: false } : null,
+      after: { campId: camp.id, total, method: moderated ? "moderated" : "mean", released: true, awarded, outcomes: outcomes.map((o) => ({ personId: o.personId, total: o.total, passed: o.passed })) },
+      // Release asks for no reason: the feedback released with it is the why.
+      reason: feedback || null,
+    });
     await updateCampStatus(tx, camp.id);
     return { total, outcomes, awarded };
   });
@@ -774,6 +815,7 @@ async function stillPassedBy(tx: DbTx, campId: number, exceptProjectId: number, 
 
 async function unreleaseInTx(tx: DbTx, project: Awaited<ReturnType<typeof projectCamp>>, leadId: number, reason: string) {
   const campId = project.team.campId;
+  const final = await tx.finalMark.findUnique({ where: { projectId: project.id }, select: { total: true, method: true } });
   const { count } = await tx.finalMark.updateMany({ where: { projectId: project.id, releasedAt: { not: null } }, data: { releasedAt: null, releasedById: null } });
   if (count === 0) throw new GradingError(GRADING_ERRORS.notReleased);
   // Everyone who was ever on the team: a member moved out after this release keeps nothing from it
@@ -803,6 +845,15 @@ async function unreleaseInTx(tx: DbTx, project: Awaited<ReturnType<typeof projec
       after: JSON.stringify({ released: false, reversedEntryIds: reversed, keptEntryIds: kept }),
       reason,
     },
+  });
+  await recordAudit(tx, {
+    actorId: leadId,
+    action: "camp.mark_unreleased",
+    entityType: "Project",
+    entityId: project.id,
+    before: { ...final, released: true },
+    after: { campId, released: false, reversedEntryIds: reversed, keptEntryIds: kept },
+    reason,
   });
   await updateCampStatus(tx, campId);
   return reversed;

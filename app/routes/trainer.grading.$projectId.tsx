@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { z } from "zod";
@@ -8,8 +8,8 @@ import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { TextField } from "~/components/fields";
 import { busyActionResponse } from "~/db/busy-response.server";
 import { requireProjectStaff } from "~/grading/access.server";
-import { isGradingError } from "~/grading/errors";
-import { loadGradingScreen, recordAdjustment, saveMark, type ScoreInput } from "~/grading/grading.server";
+import { GRADING_ERRORS, isGradingError } from "~/grading/errors";
+import { loadGradingScreen, projectInCamp, recordAdjustment, saveMark, type ScoreInput } from "~/grading/grading.server";
 import { markerTotal } from "~/grading/marks";
 import { parsePoints } from "~/grading/points";
 import { criterionDescription, criterionTitle, levelDescriptor, levelLabel } from "~/grading/rubric-text";
@@ -19,10 +19,12 @@ import { fields, msg, parseForm, translateError, type FieldErrors } from "~/util
 import { notFound } from "~/utils/http.server";
 import { readFormData } from "~/utils/form-data.server";
 
-/** While JavaScript runs, a changed draft is saved this often. */
-const AUTOSAVE_MS = 4000;
+/** While JavaScript runs, a changed draft is saved this often (a quiet save: saveMark). */
+export const AUTOSAVE_MS = 4000;
 
-const IntentSchema = z.object({ intent: z.enum(["save", "submit", "autosave", "adjust"], { error: msg("errors.badRequest") }) });
+// "save-and-go": the previous / next buttons submit the marking form (with ?go=<projectId>), so
+// edits made since the last autosave are kept when the marker moves on, with or without JavaScript.
+const IntentSchema = z.object({ intent: z.enum(["save", "submit", "autosave", "save-and-go", "adjust"], { error: msg("errors.badRequest") }) });
 const MarkFormSchema = z.object({ reason: fields.optionalText(500) });
 const AdjustSchema = z.object({
   personId: fields.id(),
@@ -97,9 +99,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.ok || Object.keys(fieldErrors).length > 0) {
       return json<ActionData>({ error: { key: "errors.form" }, fieldErrors: { ...fieldErrors, ...(parsed.ok ? {} : parsed.fieldErrors) } }, { status: 400 });
     }
+    if (intent.data.intent === "save-and-go") {
+      const go = fields.id().safeParse(new URL(request.url).searchParams.get("go"));
+      if (!go.success || !(await projectInCamp(go.data, campId))) return json<ActionData>({ error: { key: "errors.badRequest" } }, { status: 400 });
+      try {
+        await saveMark({ projectId, markerId: user.id, scores, submit: false, reason: parsed.data.reason, quiet: true });
+      } catch (error) {
+        // A submitted mark changes only by submitting again, a released one not at all: just move on.
+        if (!(isGradingError(error) && (error.code === GRADING_ERRORS.alreadySubmitted || error.code === GRADING_ERRORS.released))) throw error;
+      }
+      return redirect(`/trainer/grading/${go.data}`);
+    }
     const submit = intent.data.intent === "submit";
-    const result = await saveMark({ projectId, markerId: user.id, scores, submit, reason: parsed.data.reason });
-    if (intent.data.intent === "autosave") return json<ActionData>({ autosavedAt: new Date().toISOString() });
+    const quiet = intent.data.intent === "autosave";
+    const result = await saveMark({ projectId, markerId: user.id, scores, submit, reason: parsed.data.reason, quiet });
+    if (quiet) return json<ActionData>({ autosavedAt: new Date().toISOString() });
     return json<ActionData>({ notice: submit ? { key: "grading.screen.submitted", params: { total: (result.total ?? 0) / 100 } } : { key: "grading.screen.saved" } });
   } catch (error) {
     // Every attempt lost a race: 503 errors.busy; the marks stay in the form to send again.
@@ -113,6 +127,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 type Selection = Record<string, number>;
+
+const MARKING_FORM = "marking-form";
+
+/**
+ * Previous / next: while the marker has a draft in progress, a submit button of the marking form
+ * (intent "save-and-go", works without JavaScript); otherwise a plain link.
+ */
+function PagerLink(props: { to: number; saves: boolean; projectId: number; rel: "prev" | "next"; accessKey: string; label: string }) {
+  if (!props.saves) {
+    return (
+      <Link to={`/trainer/grading/${props.to}`} rel={props.rel} accessKey={props.accessKey}>
+        {props.label}
+      </Link>
+    );
+  }
+  return (
+    <button
+      type="submit"
+      form={MARKING_FORM}
+      name="intent"
+      value="save-and-go"
+      formAction={`/trainer/grading/${props.projectId}?go=${props.to}`}
+      formMethod="post"
+      className="link-button"
+      accessKey={props.accessKey}
+      data-testid={`pager-${props.rel}`}
+    >
+      {props.label}
+    </button>
+  );
+}
 
 /** j / k between criteria, digits pick a level of the focused criterion; not while typing. */
 function useMarkingKeys() {
@@ -168,6 +213,8 @@ export default function GradingScreen() {
   const submitted = mine?.status === "submitted";
   const editable = !released && !!rubric;
   const busy = navigation.state === "submitting";
+  // A draft in progress is saved on the way to the previous / next project (never a submitted mark).
+  const savesOnLeaving = editable && !submitted;
 
   const onChange = useCallback((event: FormEvent<HTMLFormElement>) => {
     const input = event.target as HTMLInputElement;
@@ -220,18 +267,8 @@ export default function GradingScreen() {
         {project.title} <span className="muted h1-sub">{project.team.name}</span>
       </h1>
       <nav className="grading-pager" aria-label={t("grading.title")}>
-        {previousId ? (
-          <Link to={`/trainer/grading/${previousId}`} rel="prev" accessKey="p">
-            ← {t("grading.screen.previous")}
-          </Link>
-        ) : (
-          <span />
-        )}
-        {nextId ? (
-          <Link to={`/trainer/grading/${nextId}`} rel="next" accessKey="n">
-            {t("grading.screen.next")} →
-          </Link>
-        ) : null}
+        {previousId ? <PagerLink to={previousId} saves={savesOnLeaving} projectId={project.id} rel="prev" accessKey="p" label={`← ${t("grading.screen.previous")}`} /> : <span />}
+        {nextId ? <PagerLink to={nextId} saves={savesOnLeaving} projectId={project.id} rel="next" accessKey="n" label={`${t("grading.screen.next")} →`} /> : null}
       </nav>
       {actionData?.notice ? (
         <p className="alert alert--success" role="status">
@@ -285,7 +322,7 @@ export default function GradingScreen() {
           {!rubric ? <p className="muted">{t("grading.noRubric")}</p> : null}
           {released ? <p className="alert alert--warning">{t("grading.screen.locked")}</p> : null}
           {rubric ? (
-            <Form method="post" ref={formRef} onChange={onChange} onSubmit={() => (dirty.current = false)} className="stack">
+            <Form method="post" id={MARKING_FORM} ref={formRef} onChange={onChange} onSubmit={() => (dirty.current = false)} className="stack">
               <p className="muted small">{t("grading.screen.keys")}</p>
               {criteria.map((c) => {
                 const current = mine?.scores.find((s) => s.criterionId === c.id);

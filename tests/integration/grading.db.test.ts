@@ -10,6 +10,7 @@ import {
   loadMyCampResults,
   loadReleasePage,
   moderateMark,
+  QUIET_SAVE_EVENT_WINDOW_MS,
   recordAdjustment,
   releaseProject,
   replaceCampRubric,
@@ -25,14 +26,14 @@ import { movePerson, setCampClosed } from "~/camps/camps.server";
 import { loader as myResultLoader } from "~/routes/my.camp.result";
 import { loader as myHomeLoader } from "~/routes/my._index";
 import { loader as gradingLoader } from "~/routes/trainer.grading.$projectId";
-import { loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
+import { action as releaseAction, loader as releaseLoader } from "~/routes/trainer.camps.$campId.release";
 import { loader as marksCsvLoader } from "~/routes/trainer.camps.$campId.marks[.csv]";
 import { action as rubricAction, loader as rubricLoader } from "~/routes/trainer.camps.$campId.rubric";
 import { loader as rubricCsvLoader } from "~/routes/trainer.camps.$campId.rubric[.csv]";
 import { loader as rubricJsonLoader } from "~/routes/trainer.camps.$campId.rubric[.json]";
 import { loader as feedbackPdfLoader } from "~/routes/camps.teams.$teamId.feedback[.pdf]";
 import { localeCookie } from "~/i18n/i18n.server";
-import { action as gradingAction } from "~/routes/trainer.grading.$projectId";
+import { action as gradingAction, AUTOSAVE_MS } from "~/routes/trainer.grading.$projectId";
 import { loader as queueLoader } from "~/routes/trainer.grading._index";
 import { loader as trainerHomeLoader } from "~/routes/trainer._index";
 import { db } from "~/utils/db.server";
@@ -997,5 +998,147 @@ describe("the competency profile shows camp criterion evidence", () => {
       ]);
     }
     expect(evidence[String(f.rubric.criteria[2].competencyId)][0].meanPoints).toBe(7000);
+  });
+});
+
+describe("marking speed: autosave, previous / next, save on leaving", () => {
+  it("autosave saves a draft quietly: one history event per marker and project in the window, none for no change, no empty mark", async () => {
+    const f = await makeCamp();
+    const { project } = f.teams[0];
+    const cookie = await sessionCookieFor(f.mentor.id);
+    const params = { projectId: String(project.id) };
+    const [c1, c2] = f.rubric.criteria;
+    const post = (body: Record<string, string>) => settle(() => gradingAction({ request: formRequest(`/trainer/grading/${project.id}`, body, cookie), params, context: {} }));
+    const events = () => db.markEvent.count({ where: { projectId: project.id, actorId: f.mentor.id } });
+    expect(AUTOSAVE_MS).toBeGreaterThanOrEqual(1000); // the screen saves every few seconds, not per keystroke
+
+    // Nothing entered on a project without a mark: nothing written (an empty draft would lock the rubric).
+    const empty = await post({ intent: "autosave", [`comment.${c1.id}`]: "" });
+    expect(empty.status).toBe(200);
+    expect(await db.mark.count({ where: { projectId: project.id } })).toBe(0);
+
+    const first = await post({ intent: "autosave", [`level.${c1.id}`]: String(c1.levels[1].id), [`comment.${c1.id}`]: "draft note" });
+    expect(await first.json()).toMatchObject({ autosavedAt: expect.any(String) });
+    expect(await db.mark.findFirstOrThrow({ where: { projectId: project.id, markerId: f.mentor.id }, select: { status: true, total: true } })).toEqual({ status: "draft", total: null });
+    expect(await events()).toBe(1);
+    // Ten more autosaves while the marker keeps choosing: the draft follows, the history does not flood.
+    for (let i = 0; i < 10; i++) {
+      await post({ intent: "autosave", [`level.${c1.id}`]: String(c1.levels[i % 2].id), [`level.${c2.id}`]: String(c2.levels[i % 3].id), [`comment.${c1.id}`]: `draft ${i}` });
+    }
+    const scoresNow = await db.markScore.findMany({ where: { mark: { projectId: project.id, markerId: f.mentor.id } }, orderBy: { criterionId: "asc" }, select: { levelId: true, comment: true } });
+    expect(scoresNow).toEqual([
+      { levelId: c1.levels[1].id, comment: "draft 9" },
+      { levelId: c2.levels[0].id, comment: "" },
+    ]);
+    expect(await events()).toBe(1);
+    // Past the window, a changed quiet save is recorded again; an unchanged one never.
+    const later = new Date(Date.now() + QUIET_SAVE_EVENT_WINDOW_MS + 60_000);
+    const same = f.rubric.criteria.slice(0, 2).map((c, i) => ({ criterionId: c.id, levelId: i === 0 ? c1.levels[1].id : c2.levels[0].id, comment: i === 0 ? "draft 9" : "" }));
+    expect((await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: same, submit: false, quiet: true, now: later })).written).toBe(false);
+    expect(await events()).toBe(1);
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: [{ criterionId: c1.id, levelId: c1.levels[2].id, comment: "" }], submit: false, quiet: true, now: later });
+    expect(await events()).toBe(2);
+    // An explicit save is always in the history.
+    await post({ intent: "save", [`level.${c1.id}`]: String(c1.levels[3].id) });
+    expect(await events()).toBe(3);
+  });
+
+  it("previous / next follow the camp's projects in order; save-and-go keeps the draft and moves on, with or without a change", async () => {
+    const f = await makeCamp();
+    const other = await makeCamp();
+    const [a, b] = f.teams;
+    const cookie = await sessionCookieFor(f.judge.id);
+    const screen = async (projectId: number) =>
+      (await (await settle(() => gradingLoader({ request: getRequest(`/trainer/grading/${projectId}`, cookie), params: { projectId: String(projectId) }, context: {} }))).json()) as {
+        previousId: number | null;
+        nextId: number | null;
+      };
+    expect(await screen(a.project.id)).toMatchObject({ previousId: null, nextId: b.project.id });
+    expect(await screen(b.project.id)).toMatchObject({ previousId: a.project.id, nextId: null });
+
+    const c = f.rubric.criteria[0];
+    const go = (to: number | string, body: Record<string, string>) =>
+      settle(() => gradingAction({ request: formRequest(`/trainer/grading/${a.project.id}?go=${to}`, { intent: "save-and-go", ...body }, cookie), params: { projectId: String(a.project.id) }, context: {} }));
+    const moved = await go(b.project.id, { [`level.${c.id}`]: String(c.levels[2].id), [`comment.${c.id}`]: "typed just before next" });
+    expect(moved.status).toBe(302);
+    expect(moved.headers.get("Location")).toBe(`/trainer/grading/${b.project.id}`);
+    expect(await db.markScore.findFirstOrThrow({ where: { mark: { projectId: a.project.id, markerId: f.judge.id } }, select: { levelId: true, comment: true } })).toEqual({
+      levelId: c.levels[2].id,
+      comment: "typed just before next",
+    });
+    // Another camp's project, or no target: refused, nothing saved.
+    expect((await go(other.teams[0].project.id, { [`level.${c.id}`]: String(c.levels[0].id) })).status).toBe(400);
+    expect((await go("x", { [`level.${c.id}`]: String(c.levels[0].id) })).status).toBe(400);
+    expect((await db.markScore.findFirstOrThrow({ where: { mark: { projectId: a.project.id, markerId: f.judge.id } } })).levelId).toBe(c.levels[2].id);
+    // A submitted mark is not touched by leaving: it changes only by submitting again.
+    await saveMark({ projectId: a.project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    const leaving = await go(b.project.id, { [`level.${c.id}`]: String(c.levels[3].id) });
+    expect(leaving.status).toBe(302);
+    expect(await db.mark.findFirstOrThrow({ where: { projectId: a.project.id, markerId: f.judge.id }, select: { status: true, total: true } })).toEqual({ status: "submitted", total: 10_000 });
+  });
+});
+
+describe("moderation and release: audit, bounds, races", () => {
+  it("moderation, release and un-release are in the central audit log with before, after and why", async () => {
+    const f = await makeCamp();
+    const { project } = f.teams[0];
+    await saveMark({ projectId: project.id, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await saveMark({ projectId: project.id, markerId: f.judge.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    await moderateMark({ projectId: project.id, leadId: f.lead.id, total: 9500, reason: "agreed at the panel" });
+    await releaseProject({ projectId: project.id, leadId: f.lead.id, feedback: "Strong work." });
+    await unreleaseProject({ projectId: project.id, leadId: f.lead.id, reason: "budget recheck" });
+    const audits = await db.auditEvent.findMany({ where: { entityType: "Project", entityId: String(project.id) }, orderBy: { id: "asc" }, select: { action: true, actorId: true, before: true, after: true, reason: true } });
+    expect(audits.map((a) => [a.action, a.actorId, a.reason])).toEqual([
+      ["camp.mark_moderated", f.lead.id, "agreed at the panel"],
+      ["camp.mark_released", f.lead.id, "Strong work."],
+      ["camp.mark_unreleased", f.lead.id, "budget recheck"],
+    ]);
+    expect(JSON.parse(audits[0].after!)).toMatchObject({ total: 9500, method: "moderated" });
+    expect(JSON.parse(audits[1].before!)).toMatchObject({ total: 9500, released: false });
+    expect(JSON.parse(audits[1].after!)).toMatchObject({ total: 9500, released: true, awarded: expect.arrayContaining([f.teams[0].members[0].person.id]) });
+    expect(JSON.parse(audits[2].before!)).toMatchObject({ total: 9500, released: true });
+    expect(JSON.parse(audits[2].after!).reversedEntryIds).toHaveLength(3);
+  });
+
+  it("refuses a moderated total outside 0–100, in the domain and on the page, writing nothing", async () => {
+    const f = await makeCamp();
+    const { project } = f.teams[0];
+    for (const total of [-1, 10_001, 50.5]) {
+      await expect(moderateMark({ projectId: project.id, leadId: f.lead.id, total, reason: "x" })).rejects.toMatchObject({ code: "grading.errors.totalOutOfRange" });
+    }
+    const cookie = await sessionCookieFor(f.lead.id);
+    for (const total of ["100.01", "-5", "abc"]) {
+      const response = await settle(() =>
+        releaseAction({ request: formRequest(`/trainer/camps/${f.camp.id}/release`, { intent: "moderate", projectId: String(project.id), total, reason: "why" }, cookie), params: { campId: String(f.camp.id) }, context: {} }),
+      );
+      expect(response.status, total).toBe(400);
+      expect(((await response.json()) as { fieldErrors: Record<string, unknown> }).fieldErrors.total, total).toBeTruthy();
+    }
+    expect(await db.finalMark.count({ where: { projectId: project.id } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { entityType: "Project", entityId: String(project.id) } })).toBe(0);
+  });
+
+  it("two releases at the same moment credit each member once: the same project twice, or two briefs of one team", async () => {
+    const f = await makeCamp();
+    const [a, b] = f.teams;
+    const brief2 = await db.projectBrief.create({ data: { campId: f.camp.id, title: "Brief 2", dueAt: new Date("2026-03-13T02:00:00Z") } });
+    const a2 = await db.project.create({
+      data: { teamId: a.team.id, briefId: brief2.id, title: "A2", versions: { create: { versionNo: 1, background: "bg", design: "d", budget: "b", impact: "i", submittedById: a.members[0].user!.id } } },
+    });
+    for (const projectId of [a.project.id, a2.id, b.project.id]) {
+      await saveMark({ projectId, markerId: f.mentor.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+      await saveMark({ projectId, markerId: f.judge.id, scores: scores(f.rubric, [0, 0, 0]), submit: true });
+    }
+    const same = await Promise.allSettled([0, 1].map(() => releaseProject({ projectId: b.project.id, leadId: f.lead.id, feedback: "" })));
+    expect(same.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = same.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: "grading.errors.alreadyReleased" });
+    const briefs = await Promise.allSettled([a.project.id, a2.id].map((projectId) => releaseProject({ projectId, leadId: f.lead.id, feedback: "" })));
+    expect(briefs.map((r) => r.status)).toEqual(["fulfilled", "fulfilled"]);
+    for (const { members } of [a, b]) {
+      for (const m of members) {
+        expect(await db.ledgerEntry.count({ where: { campId: f.camp.id, personId: m.person.id, sourceType: "camp_release" } }), `person ${m.person.id}`).toBe(1);
+      }
+    }
   });
 });

@@ -50,7 +50,7 @@ export const gradingEn: Record<keyof typeof gradingZh, string> = {
   "grading.part.impact": "Expected impact",
   "grading.screen.attachments": "Attachments",
   "grading.screen.rubric": "Marking",
-  "grading.screen.keys": "Keys: j / k move between criteria, digits 1–9 pick a level of the current criterion, access key S saves a draft (Alt+S; Alt+Shift+S in Firefox).",
+  "grading.screen.keys": "Keys: j / k move between criteria, digits 1–9 pick a level of the current criterion, access key S saves a draft (Alt+S; Alt+Shift+S in Firefox), access keys P / N save the draft and go to the previous / next project.",
   "grading.screen.weight": "Weight {weight}%",
   "grading.screen.levelPoints": "{points}%",
   "grading.screen.comment": "Comment",

@@ -49,7 +49,7 @@ export const gradingZh = {
   "grading.part.impact": "预期成效",
   "grading.screen.attachments": "附件",
   "grading.screen.rubric": "评分",
-  "grading.screen.keys": "快捷键：j / k 在评分项之间移动，数字键 1–9 选择当前评分项的等级，访问键 S 保存草稿（Alt+S，Firefox 为 Alt+Shift+S）。",
+  "grading.screen.keys": "快捷键：j / k 在评分项之间移动，数字键 1–9 选择当前评分项的等级，访问键 S 保存草稿（Alt+S，Firefox 为 Alt+Shift+S），访问键 P / N 保存草稿并转到上一个 / 下一个项目。",
   "grading.screen.weight": "权重 {weight}%",
   "grading.screen.levelPoints": "{points}%",
   "grading.screen.comment": "评语",
