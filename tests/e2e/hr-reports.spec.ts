@@ -44,6 +44,8 @@ test("HR builds a credit report, drills down to a ledger entry and exports XLSX 
   await expect(page.getByTestId("total-counted")).toBeVisible();
   const table = page.getByTestId("report-table");
   await expect(table).toBeVisible();
+  // Two groupings have their chart too (bars by street and post type), with its cross table.
+  await expect(page.getByTestId("chart-report").locator("table")).toBeVisible();
   await expectNoHorizontalScroll(page);
   const totalText = await page.getByTestId("total-points").innerText();
   const total = centipoints(totalText);
