@@ -3,7 +3,8 @@
 // inline at 375 px (a refused save, a removal, a reorder, a save); the teams are on the teams
 // page and the lead forms a new team by hand, moving someone in with a reason; a team
 // member submits a new version of the project with a PDF attached; trainer and trainer2 mark
-// it far apart (beyond the 15 % moderation threshold); the lead moderates with a reason and
+// it far apart (beyond the 15 % moderation threshold); the judge trainer3 picks levels with the
+// keys (j, digits) and follows "next", which saves the draft on the way; the lead moderates with a reason and
 // releases with written feedback; every member of the team sees the mark, the feedback and the
 // credits (and the criterion-level evidence) on /my/camp/result, and a learner of another team
 // sees none of it. Along the way: the lead's marking desk, the grade history, the rubric fixed
@@ -84,6 +85,27 @@ function campFacts(): CampFacts {
       members: members(mine.teamId),
       outsider: members(other.teamId)[0],
     };
+  } finally {
+    db.close();
+  }
+}
+
+/** trainer3's mark of the project: its status and, per criterion in rubric order, the chosen level's place (1 = first). */
+function judgeDraft(projectId: number): { status: string; levels: number[] } {
+  const db = new Database(E2E_DB, { readonly: true });
+  try {
+    const mark = db
+      .prepare(`SELECT m.id AS id, m.status AS status FROM "Mark" m JOIN "User" u ON u.id = m.markerId WHERE m.projectId = ? AND u.username = 'trainer3'`)
+      .get(projectId) as { id: number; status: string } | undefined;
+    if (!mark) return { status: "none", levels: [] };
+    const levels = db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM "RubricLevel" o WHERE o.criterionId = l.criterionId AND (o.sortOrder < l.sortOrder OR (o.sortOrder = l.sortOrder AND o.id <= l.id))) AS place
+           FROM "MarkScore" s JOIN "RubricLevel" l ON l.id = s.levelId JOIN "RubricCriterion" c ON c.id = s.criterionId
+          WHERE s.markId = ? ORDER BY c.sortOrder, c.id`,
+      )
+      .all(mark.id) as { place: number }[];
+    return { status: mark.status, levels: levels.map((l) => l.place) };
   } finally {
     db.close();
   }
@@ -200,6 +222,30 @@ test("a camp: a team submits with an attachment, two trainers disagree, the lead
   const mentor = await signedIn(browser, "trainer2");
   await mark(mentor, facts.projectId, "worst");
   await mentor.context().close();
+  // The judge marks by keyboard: j moves to a criterion, a digit picks its level; following
+  // "next" (or "previous", at the end of the list) saves the draft on the way (save-and-go).
+  const judge = await signedIn(browser, "trainer3");
+  await judge.goto(`/trainer/grading/${facts.projectId}`);
+  const groups = judge.locator("fieldset[data-criterion]");
+  // Retried from a blurred page until the keys are listened to (the page hydrates after load).
+  await expect(async () => {
+    await judge.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (const key of ["j", "2", "j", "2"]) await judge.keyboard.press(key);
+    await expect(groups.nth(0).getByRole("radio").nth(1)).toBeChecked({ timeout: 500 });
+    await expect(groups.nth(1).getByRole("radio").nth(1)).toBeChecked({ timeout: 500 });
+  }).toPass();
+  const pager = judge.getByRole("navigation", { name: "项目评分", exact: true });
+  const onward = (await pager.getByRole("button", { name: /下一个项目/ }).count()) > 0 ? /下一个项目/ : /上一个项目/;
+  await pager.getByRole("button", { name: onward }).click();
+  await expect(judge).not.toHaveURL(pathPattern(`/trainer/grading/${facts.projectId}`));
+  await expect(judge).toHaveURL(/\/trainer\/grading\/\d+$/);
+  const saved = judgeDraft(facts.projectId);
+  expect(saved.status).toBe("draft");
+  expect(saved.levels.slice(0, 2)).toEqual([2, 2]);
+  await judge.goto(`/trainer/grading/${facts.projectId}`);
+  await expect(groups.nth(0).getByRole("radio").nth(1)).toBeChecked();
+  await expect(groups.nth(1).getByRole("radio").nth(1)).toBeChecked();
+  await judge.context().close();
   // The marker sees the submitted attachment on the grading screen.
   await expect(lead.getByRole("link", { name: fileName })).toBeVisible();
   // Marking has started: the rubric is fixed, and can be kept as a template for other camps.
