@@ -11,26 +11,23 @@
 //
 //   node --import tsx bench/load.ts [--duration 60] [--connections 16] [--instances 1,2]
 import autocannon from "autocannon";
-import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
 import path from "node:path";
 import {
   BENCH_SESSION_SECRET,
   buildOnce,
   cleanupOnSignals,
-  freePort,
   freshDatabase,
   isMain,
   note,
-  onCleanup,
   postgresUnavailable,
   report,
-  ROOT,
   round,
   runCleanups,
   serverErrors,
-  tail,
+  startInstance,
   tempDir,
+  type BenchDatabase,
+  type Instance,
 } from "./lib/common";
 import { Ledger, ledgerVerifyScript, openInspector, verify } from "../tests/crash/harness";
 
@@ -53,56 +50,23 @@ export type LoadRun = {
 
 export type LoadOutcome = { name: string; ok: boolean; skipped?: string; runs: LoadRun[]; scaling?: number; invariants?: Record<string, string> };
 
-type Cluster = { url: string; logFile: string; stop: () => Promise<void> };
-
-/** `node --import tsx server/cluster.ts` with WEB_CONCURRENCY workers on a free port. */
-async function startCluster(databaseUrl: string, dir: string, workers: number): Promise<Cluster> {
-  const port = await freePort();
-  const logFile = path.join(dir, `cluster-${workers}.log`);
-  const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cluster.ts"], {
-    cwd: ROOT,
+/** `server/cluster.ts` with WEB_CONCURRENCY workers on a free port, on the demo database. */
+function startCluster(database: BenchDatabase, dir: string, workers: number): Promise<Instance> {
+  return startInstance({
+    database,
+    dataDir: dir,
+    label: `cluster-${workers}`,
+    workers,
+    // One data folder for every configuration: they share the database that points into it.
+    appDataDir: path.join(dir, "data"),
     env: {
-      ...process.env,
-      NODE_ENV: "production",
-      WEB_CONCURRENCY: String(workers),
-      DATABASE_URL: databaseUrl,
-      SESSION_SECRET: BENCH_SESSION_SECRET,
-      PORT: String(port),
-      HOST: "127.0.0.1",
+      // The mix needs the demo (its learners, classes and HR officer).
+      SEED_DEMO: "auto",
       // Demo passwords hashed cheaply: the mix measures the app, not bcrypt (0.24 s a sign-in
       // at the production cost 12, docs/security.md).
       BCRYPT_COST: "4",
-      LOG_LEVEL: "warn",
-      DATA_DIR: path.join(dir, "data"),
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    log.end();
-  };
-  onCleanup(`stop cluster of ${workers}`, stop);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  // Healthy once every worker answers: count distinct answers' process ids is not possible
-  // from outside, so wait for the log lines of all workers.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the cluster exited (${child.exitCode}):\n${tail(logFile)}`);
-    const listening = (tail(logFile, 200).match(/Lane Academy: http/g) ?? []).length;
-    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-    if (healthy && listening >= workers) return { url, logFile, stop };
-    if (Date.now() > deadline) throw new Error(`the cluster was not ready within 180 s:\n${tail(logFile)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function signIn(url: string, username: string): Promise<string> {
@@ -245,7 +209,7 @@ export async function runLoad(options: Options): Promise<LoadOutcome> {
   let mix: Mix | null = null;
   for (const instances of options.instances) {
     note(`${name}: ${instances} instance(s), ${options.connections} connections, ${options.duration} s`);
-    const cluster = await startCluster(database.url, dir, instances);
+    const cluster = await startCluster(database, dir, instances);
     try {
       mix ??= await prepareMix(cluster.url, database.url);
       await baseline(cluster.url, 2, options.connections); // warm-up of every worker

@@ -201,18 +201,26 @@ export async function freePort(): Promise<number> {
 
 export type Instance = { url: string; port: number; logFile: string; child: ChildProcess; stop: () => Promise<void> };
 
-/** The production server (`node --import tsx server/index.ts`) on 127.0.0.1:<free port>. */
+/**
+ * The production server on 127.0.0.1:<free port>: one process (`server/index.ts`), or with
+ * `workers` the cluster mode (`server/cluster.ts`, WEB_CONCURRENCY workers on one port).
+ */
 export async function startInstance(options: {
   database: BenchDatabase;
   dataDir: string;
   label: string;
   env?: Record<string, string>;
+  /** Start the cluster mode with this many workers instead of a single server process. */
+  workers?: number;
+  /** DATA_DIR of the app; default a folder of its own (`<label>-data`) under dataDir. */
+  appDataDir?: string;
 }): Promise<Instance> {
   assertNotAborting();
+  const cluster = options.workers !== undefined;
   const port = await freePort();
   const logFile = path.join(options.dataDir, `${options.label}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", cluster ? "server/cluster.ts" : "server/index.ts"], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -224,7 +232,8 @@ export async function startInstance(options: {
       SEED_DEMO: "never",
       LOG_LEVEL: "warn",
       BCRYPT_COST: "10",
-      DATA_DIR: path.join(options.dataDir, `${options.label}-data`),
+      DATA_DIR: options.appDataDir ?? path.join(options.dataDir, `${options.label}-data`),
+      ...(cluster ? { WEB_CONCURRENCY: String(options.workers) } : {}),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -232,10 +241,12 @@ export async function startInstance(options: {
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The cluster's primary waits for every worker to finish its requests before it exits.
+  const grace = cluster ? 20_000 : 5000;
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      const timer = setTimeout(() => child.kill("SIGKILL"), grace);
       await exited;
       clearTimeout(timer);
     }
@@ -243,25 +254,26 @@ export async function startInstance(options: {
   };
   onCleanup(`stop ${options.label}`, stop);
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, logFile);
+  await waitForHealth(url, child, logFile, options.workers, cluster ? 180_000 : 90_000);
   return { url, port, logFile, child, stop };
 }
 
-async function waitForHealth(url: string, child: ChildProcess, logFile: string) {
-  const deadline = Date.now() + 90_000;
+/**
+ * Until /healthz answers and, for a cluster, every worker has logged that it listens (which
+ * worker answered a request cannot be told from outside).
+ */
+async function waitForHealth(url: string, child: ChildProcess, logFile: string, workers: number | undefined, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`the server exited (${child.exitCode}) before it was healthy:\n${tail(logFile)}`);
     }
-    try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const listening = workers === undefined ? 0 : (tail(logFile, 200).match(/Lane Academy: http/g) ?? []).length;
+    if (healthy && listening >= (workers ?? 0)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`the server at ${url} was not healthy within 90 s:\n${tail(logFile)}`);
+  throw new Error(`the server at ${url} was not healthy within ${timeoutMs / 1000} s:\n${tail(logFile)}`);
 }
 
 export function tail(file: string, lines = 20): string {
