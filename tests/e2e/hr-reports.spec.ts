@@ -24,7 +24,7 @@ test("HR builds a credit report, drills down to a ledger entry and exports XLSX 
   test.setTimeout(90_000);
   await signIn(page, "hr");
   // The dashboard's charts, each with its data table.
-  for (const id of ["completion", "distribution", "coverage", "trend"]) await expect(page.getByTestId(`chart-${id}`).locator("table")).toBeVisible();
+  for (const id of ["completion", "distribution", "coverage", "trend", "months"]) await expect(page.getByTestId(`chart-${id}`).locator("table")).toBeVisible();
   await page.getByRole("link", { name: "学分报表" }).first().click();
   await expect(page).toHaveURL(/\/hr\/reports/);
 
