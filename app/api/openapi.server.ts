@@ -5,7 +5,7 @@
 import { API_PAGE_DEFAULT, API_PAGE_MAX } from "~/api/api.server";
 import { API_RATE_LIMITS } from "~/api/rate-limit.server";
 import { CREDIT_CATEGORIES } from "~/credits/status";
-import { DIMENSIONS, MET_FILTERS } from "~/reports/definition";
+import { DIMENSIONS, LEAVER_POLICIES, MET_FILTERS } from "~/reports/definition";
 
 type Schema = { [key: string]: unknown };
 type Parameter = { name: string; in: "query" | "path" | "header"; required?: boolean; description: string; schema: Schema };
@@ -141,6 +141,12 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
           { name: "rows", in: "query", description: "groups (the table) or people (person-years). Default: groups for json, people for files.", schema: { type: "string", enum: ["groups", "people"] } },
           { name: "groupBy", in: "query", description: "One or two dimensions, comma-separated.", schema: { type: "string", default: "unit", examples: ["unit", "unit,postType"] } },
           { name: "met", in: "query", description: "Only person-years that met (or did not meet) the requirement.", schema: { type: "string", enum: [...MET_FILTERS] } },
+          {
+            name: "leavers",
+            in: "query",
+            description: "People who have left: counted in years before the current one (past), in every year (all) or never (none); in their last unit, in years with ledger entries.",
+            schema: { type: "string", enum: [...LEAVER_POLICIES], default: "past" },
+          },
           { $ref: "#/components/parameters/limit" },
           { $ref: "#/components/parameters/cursor" },
         ],
@@ -362,6 +368,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
           counted: points,
           required: points,
           met: { type: "boolean" },
+          left: { type: "boolean", description: "The person has left (see the leavers parameter)." },
         },
       },
       Offering: { type: "object", description: "A class (docs/api.md)." },

@@ -41,5 +41,7 @@ export function reportPersonJson(row: ReportPersonRow) {
     counted: toPoints(row.counted),
     required: toPoints(row.required),
     met: row.met,
+    /** The person has left (counted by the leavers policy, in their last unit). */
+    left: row.left,
   };
 }

@@ -5,7 +5,7 @@ import { hrApiError, readOnlyAction, requireHrApiCaller } from "~/api/hr-api.ser
 import { requireUnitInScope } from "~/api/hr-data.server";
 import { reportGroupJson, reportPersonJson } from "~/api/reports.server";
 import { iterateReportPeople, ReportError, runCreditReport, type ReportPersonRow, type ReportScope } from "~/reports/credit-report.server";
-import { DIMENSIONS, MET_FILTERS, REPORT_COLUMNS, ReportDefinitionSchema, type Dimension } from "~/reports/definition";
+import { DIMENSIONS, LEAVER_POLICIES, MET_FILTERS, REPORT_COLUMNS, ReportDefinitionSchema, type Dimension } from "~/reports/definition";
 import { reportExportResponse } from "~/reports/export.server";
 import { msg } from "~/utils/forms";
 import { shanghaiYear } from "~/utils/time";
@@ -24,6 +24,8 @@ const Query = z.object({
     .pipe(z.array(z.enum(DIMENSIONS, msg("errors.invalidChoice"))).min(1, msg("reports.errors.groupBy")).max(2, msg("reports.errors.groupBy")))
     .optional(),
   met: z.enum(MET_FILTERS, msg("errors.invalidChoice")).optional(),
+  /** People who have left: past (default: years before the current one), all, none (ADR 011). */
+  leavers: z.enum(LEAVER_POLICIES, msg("errors.invalidChoice")).optional(),
   limit: limitParam(API_PAGE_MAX, API_PAGE_DEFAULT),
   cursor: cursorParam,
 });
@@ -48,6 +50,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unitId: unit ? String(unit.id) : undefined,
     groupBy,
     met: query.met,
+    leavers: query.leavers,
     columns: [...REPORT_COLUMNS],
   });
   const scope: ReportScope = { unitPath: caller.scopePath };

@@ -6,6 +6,7 @@ import { createApiToken } from "~/api/tokens.server";
 import { awardCredits, creditStatusForYear } from "~/credits/ledger.server";
 import { loader as reportLoader } from "~/routes/api.v1.reports.credits";
 import { db } from "~/utils/db.server";
+import { shanghaiYear } from "~/utils/time";
 import { makeCatalogue, makePeople } from "../support/enrolment-fixtures";
 import { makeUnitTree, makeUser } from "../support/factories";
 import { BASE, settle } from "../support/requests";
@@ -122,5 +123,28 @@ describe("GET /api/v1/reports/credits", () => {
     expect(error.fields.format).toBe("format must be json, csv or xlsx");
     expect(error.fields).toHaveProperty("groupBy.1");
     expect((await get("/api/v1/reports/credits?rows=people&cursor=zzz", tokenA)).status).toBe(400);
+    expect((await get("/api/v1/reports/credits?leavers=maybe", tokenA)).status).toBe(400);
+  });
+
+  it("counts people who have left as the report does: past years by default, or as asked (ADR 011)", async () => {
+    // Last: this adds a leaver to street A. Credits in a past year (2025) and in the current one.
+    const [leaver] = await makePeople(tree.streets[0].areaId, 1);
+    const current = shanghaiYear();
+    const competency = await db.competency.findFirstOrThrow({ select: { id: true } });
+    for (const year of [2025, current]) {
+      await awardCredits(db, { personId: leaver, creditYear: year, amount: 700, category: "online", sourceType: "import", sourceKey: `import:report-leaver:${year}`, competencies: [{ competencyId: competency.id, amount: 700 }] });
+    }
+    await db.person.update({ where: { id: leaver }, data: { active: false } });
+    const totals = async (query: string) => (await (await get(`/api/v1/reports/credits?unit=${codes.a}&${query}`, tokenA)).json()).totals;
+    const past = await totals("year=2025");
+    const none = await totals("year=2025&leavers=none");
+    expect(past.headcount - none.headcount).toBe(1);
+    expect(past.points - none.points).toBeCloseTo(7, 2);
+    expect((await totals(`year=${current}`)).headcount).toBe(peopleA.length);
+    expect((await totals(`year=${current}&leavers=all`)).headcount).toBe(peopleA.length + 1);
+    // Person rows say who has left.
+    const body = await (await get(`/api/v1/reports/credits?unit=${codes.a}&year=2025&rows=people&limit=50`, tokenA)).json();
+    const employeeNo = (await db.person.findUniqueOrThrow({ where: { id: leaver } })).employeeNo;
+    expect(body.data.filter((r: { left: boolean }) => r.left).map((r: { employeeNo: string }) => r.employeeNo)).toEqual([employeeNo]);
   });
 });
