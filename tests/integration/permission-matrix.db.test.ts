@@ -61,6 +61,8 @@ type Fx = {
   levelId: number;
   streetA: number;
   streetB: number;
+  /** A residential area of street B (a report root through the builder's area select). */
+  areaB: number;
   /** Street B's unit code (the HR API filters by code). */
   streetBCode: string;
   competencyId: number;
@@ -377,6 +379,9 @@ export const MATRIX: Record<string, Entry> = {
     records: [
       { what: "street B's report", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "denied" },
       { what: "street B's report", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&unitId=${f.streetB}`, expect: "allowed" },
+      // The area select: an area outside the scope is refused like a bad choice (400, no report).
+      { what: "street B's area", as: "hrStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&areaId=${f.areaB}`, expect: "denied", deniedAs: 400 },
+      { what: "street B's area", as: "hrOtherStreet", handler: "loader", params: () => ({}), query: (f) => `?yearFrom=2026&yearTo=2026&groupBy=unit&areaId=${f.areaB}`, expect: "allowed" },
     ],
   },
   "hr.reports.entries.tsx": {
@@ -758,6 +763,7 @@ beforeAll(async () => {
     levelId: catalogue.levels[1].id,
     streetA: streetA.id,
     streetB: streetB.id,
+    areaB: streetB.areaId,
     streetBCode: (await db.unit.findUniqueOrThrow({ where: { id: streetB.id }, select: { code: true } })).code,
     competencyId: catalogue.competencyIds[0],
     notificationA: notification.id,
