@@ -795,15 +795,18 @@ export async function reportPersonEntries(
   const parts = checkedGroupKey(ctx, groupKey);
   const person = await ctx.client.person.findUnique({
     where: { id: personId },
-    select: { id: true, employeeNo: true, name: true, postTypeCode: true, grade: true, unit: { select: { path: true, nameZh: true, nameEn: true } } },
+    select: { id: true, employeeNo: true, name: true, postTypeCode: true, grade: true, active: true, unit: { select: { path: true, nameZh: true, nameEn: true } } },
   });
   if (!person || !person.unit.path.startsWith(ctx.root.path)) throw new ReportError("reports.errors.personOutOfScope", 404);
+  // Someone who has left is in the report only in the years its leavers policy counts them.
+  const counted = (y: number) => person.active || ctx.leaversIn(y);
+  if (options.year !== undefined && !counted(options.year)) throw new ReportError("reports.errors.personOutOfScope", 404);
   const part = (dim: Dimension) => parts.find((p) => p.dim === dim)?.value;
   const year = part("year");
   const month = part("month");
   const competencyId = part("competency") !== undefined ? Number(part("competency")) : definition.competencyId;
   // A person row of reportPeople is one person-year: its entries are that year's.
-  const years = (year !== undefined ? [Number(year)] : ctx.years).filter((y) => options.year === undefined || y === options.year);
+  const years = (year !== undefined ? [Number(year)] : ctx.years).filter((y) => (options.year === undefined || y === options.year) && counted(y));
   const entries = await ctx.client.ledgerEntry.findMany({
     where: {
       personId,

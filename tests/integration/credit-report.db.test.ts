@@ -294,6 +294,9 @@ describe("credit report totals", () => {
     expect(drill.rows.filter((r) => r.personId !== leaver.id).every((r) => !r.left)).toBe(true);
     const entries = await reportPersonEntries(definition("all"), scope, leaver.id, "", { year: leaverRows[0].year });
     expect(entries.total).toBe(leaverRows[0].points);
+    // Not counted, not shown: the leaver's entries are outside a report without leavers.
+    await expect(reportPersonEntries(definition("none"), scope, leaver.id, "", { year: leaverRows[0].year })).rejects.toMatchObject({ code: "reports.errors.personOutOfScope" });
+    expect((await reportPersonEntries(definition("none"), scope, leaver.id, "")).entries).toEqual([]);
     // Exports go through the same definition: one row per counted person-year, same sum.
     const csv = (await collect((out) => writeReportCsv(definition("all"), scope, out))).toString("utf8").slice(1);
     const [header, ...lines] = Papa.parse<string[]>(csv.trimEnd()).data;
