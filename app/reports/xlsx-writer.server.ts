@@ -8,16 +8,17 @@
 // workbooks elsewhere.
 //
 // Shape of the file (the part order of exceljs's own streaming writer, which Excel, LibreOffice
-// and WPS open): each sheet's XML is deflated into the ZIP as it is written (ZIP entries with a
-// data descriptor, so no size is needed up front), then the workbook, its relationships, the
-// styles, the content types and the document properties once the sheets are known. Strings are
+// and WPS open): each sheet's XML is streamed into the ZIP as it is written (yazl, which the
+// transcript ZIPs use too: entries with a data descriptor, so no size is needed up front), then
+// the workbook, its relationships, the styles, the content types and the document properties
+// once the sheets are known. Strings are
 // inline (t="inlineStr": no shared-string table to hold), numbers are <v> values; a string is
 // never a formula, so text such as "=HYPERLINK(…)" stays text.
 //
-// Memory: one sheet's pending XML (flushed to zlib every ~64 KB), zlib's window, and the list
-// of ZIP entries; nothing grows with the number of rows.
-import type { Writable } from "node:stream";
-import zlib from "node:zlib";
+// Memory: one sheet's pending XML (handed to the ZIP every ~64 KB), the stream buffers and
+// zlib's window, and the list of ZIP entries; nothing grows with the number of rows.
+import { PassThrough, type Writable } from "node:stream";
+import yazl from "yazl";
 
 export type XlsxFormat = "integer" | "points" | "rate";
 export type XlsxColumn = { header: string; width: number; format?: XlsxFormat };
@@ -49,7 +50,7 @@ const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships";
 const XML_HEAD = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n`;
-/** Pending sheet XML is handed to zlib in pieces of about this many characters. */
+/** Pending sheet XML is handed to the ZIP in pieces of about this many characters. */
 const FLUSH_AT = 64 * 1024;
 
 // Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; lone surrogates; FFFE/FFFF).
@@ -97,163 +98,6 @@ export function drained(stream: Writable): Promise<void> {
   });
 }
 
-// ------------------------------------------------------------------ ZIP (deflate, streamed)
-
-type ZipEntry = { name: Buffer; crc: number; compressed: number; size: number; offset: number; flags: number };
-
-/** DOS date and time (local fields; ZIP has no zone) of `date`. */
-function dosDateTime(date: Date): { time: number; date: number } {
-  const year = Math.max(1980, date.getFullYear());
-  return {
-    time: (date.getHours() << 11) | (date.getMinutes() << 5) | Math.floor(date.getSeconds() / 2),
-    date: ((year - 1980) << 9) | ((date.getMonth() + 1) << 5) | date.getDate(),
-  };
-}
-
-const FLAG_UTF8 = 0x0800;
-const FLAG_DESCRIPTOR = 0x0008;
-const MAX_32 = 0xffffffff;
-
-class ZipWriter {
-  private offset = 0;
-  private readonly entries: ZipEntry[] = [];
-  private readonly stamp: { time: number; date: number };
-
-  constructor(
-    private readonly out: Writable,
-    modified: Date,
-    private readonly level: number,
-  ) {
-    this.stamp = dosDateTime(modified);
-  }
-
-  private async put(chunk: Buffer) {
-    this.offset += chunk.length;
-    if (!this.out.write(chunk)) await drained(this.out);
-  }
-
-  private localHeader(name: Buffer, flags: number, crc: number, compressed: number, size: number): Buffer {
-    const header = Buffer.alloc(30);
-    header.writeUInt32LE(0x04034b50, 0);
-    header.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-    header.writeUInt16LE(flags, 6);
-    header.writeUInt16LE(8, 8); // deflate
-    header.writeUInt16LE(this.stamp.time, 10);
-    header.writeUInt16LE(this.stamp.date, 12);
-    header.writeUInt32LE(crc, 14);
-    header.writeUInt32LE(compressed, 18);
-    header.writeUInt32LE(size, 22);
-    header.writeUInt16LE(name.length, 26);
-    header.writeUInt16LE(0, 28);
-    return Buffer.concat([header, name]);
-  }
-
-  /** A small part, compressed at once. */
-  async add(path: string, text: string) {
-    const name = Buffer.from(path, "utf8");
-    const data = Buffer.from(text, "utf8");
-    const deflated = zlib.deflateRawSync(data, { level: this.level });
-    const entry: ZipEntry = { name, crc: zlib.crc32(data), compressed: deflated.length, size: data.length, offset: this.offset, flags: FLAG_UTF8 };
-    this.entries.push(entry);
-    await this.put(this.localHeader(name, entry.flags, entry.crc, entry.compressed, entry.size));
-    await this.put(deflated);
-  }
-
-  /** A part written piece by piece: sizes and CRC follow the data (data descriptor). */
-  async open(path: string): Promise<ZipStreamEntry> {
-    const name = Buffer.from(path, "utf8");
-    const entry: ZipEntry = { name, crc: 0, compressed: 0, size: 0, offset: this.offset, flags: FLAG_UTF8 | FLAG_DESCRIPTOR };
-    this.entries.push(entry);
-    await this.put(this.localHeader(name, entry.flags, 0, 0, 0));
-    return new ZipStreamEntry(this.out, entry, this.level, (n) => (this.offset += n));
-  }
-
-  async finish() {
-    const start = this.offset;
-    for (const entry of this.entries) {
-      if (entry.offset > MAX_32 || entry.compressed > MAX_32 || entry.size > MAX_32) throw new Error("XLSX export larger than 4 GB");
-      const header = Buffer.alloc(46);
-      header.writeUInt32LE(0x02014b50, 0);
-      header.writeUInt16LE(20, 4); // made by: 2.0
-      header.writeUInt16LE(20, 6);
-      header.writeUInt16LE(entry.flags, 8);
-      header.writeUInt16LE(8, 10);
-      header.writeUInt16LE(this.stamp.time, 12);
-      header.writeUInt16LE(this.stamp.date, 14);
-      header.writeUInt32LE(entry.crc, 16);
-      header.writeUInt32LE(entry.compressed, 20);
-      header.writeUInt32LE(entry.size, 24);
-      header.writeUInt16LE(entry.name.length, 28);
-      // extra, comment, disk, internal attributes: 0; external attributes: 0
-      header.writeUInt32LE(entry.offset, 42);
-      await this.put(Buffer.concat([header, entry.name]));
-    }
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(this.entries.length, 8);
-    end.writeUInt16LE(this.entries.length, 10);
-    end.writeUInt32LE(this.offset - start, 12);
-    end.writeUInt32LE(start, 16);
-    await this.put(end);
-  }
-}
-
-class ZipStreamEntry {
-  private readonly deflate: zlib.DeflateRaw;
-  private readonly ended: Promise<void>;
-  private crc = 0;
-
-  constructor(
-    private readonly out: Writable,
-    private readonly entry: ZipEntry,
-    level: number,
-    private readonly advance: (bytes: number) => void,
-  ) {
-    this.deflate = zlib.createDeflateRaw({ level });
-    // Compressed bytes go straight to the output; when it is full, zlib waits, and so (through
-    // write()'s backpressure below) does the sheet.
-    this.deflate.on("data", (chunk: Buffer) => {
-      this.entry.compressed += chunk.length;
-      this.advance(chunk.length);
-      if (!this.out.write(chunk)) {
-        this.deflate.pause();
-        drained(this.out).then(
-          () => this.deflate.resume(),
-          (error: Error) => this.deflate.destroy(error),
-        );
-      }
-    });
-    this.ended = new Promise<void>((resolve, reject) => {
-      this.deflate.once("end", resolve);
-      this.deflate.once("error", reject);
-    });
-    // A failure before close() (the client went away) is reported by write() or close();
-    // without this it would also be an unhandled rejection, which ends the process.
-    this.ended.catch(() => undefined);
-  }
-
-  /** Adds text; resolves when zlib can take more. */
-  async write(text: string) {
-    const data = Buffer.from(text, "utf8");
-    this.crc = zlib.crc32(data, this.crc);
-    this.entry.size += data.length;
-    if (!this.deflate.write(data)) await drained(this.deflate);
-  }
-
-  async close() {
-    this.deflate.end();
-    await this.ended;
-    this.entry.crc = this.crc;
-    const descriptor = Buffer.alloc(16);
-    descriptor.writeUInt32LE(0x08074b50, 0);
-    descriptor.writeUInt32LE(this.crc, 4);
-    descriptor.writeUInt32LE(this.entry.compressed, 8);
-    descriptor.writeUInt32LE(this.entry.size, 12);
-    this.advance(descriptor.length);
-    if (!this.out.write(descriptor)) await drained(this.out);
-  }
-}
-
 // ------------------------------------------------------------------ workbook
 
 type SheetInfo = { name: string; path: string };
@@ -264,20 +108,46 @@ type SheetInfo = { name: string; path: string };
  * batches: it waits while the output is behind); `await book.finish()` ends the file (and `out`).
  */
 export class XlsxStreamWriter {
-  private readonly zip: ZipWriter;
+  private readonly zip = new yazl.ZipFile();
   private readonly sheets: SheetInfo[] = [];
-  private current: { entry: ZipStreamEntry; columns: XlsxColumn[]; cellStart: string[]; rowNumber: number } | null = null;
+  private current: { stream: PassThrough; columns: XlsxColumn[]; cellStart: string[]; rowNumber: number } | null = null;
   private pending = "";
   private readonly created: Date;
   private readonly creator: string;
+  private readonly compressionLevel: number;
+  /** Set when `out` closed or failed before the workbook was finished (an abandoned download). */
+  private failure: Error | null = null;
+  private readonly done: Promise<void>;
 
   constructor(
-    private readonly out: Writable,
+    out: Writable,
     options: { creator?: string; created?: Date; compressionLevel?: number } = {},
   ) {
     this.created = options.created ?? new Date();
     this.creator = options.creator ?? "";
-    this.zip = new ZipWriter(out, this.created, options.compressionLevel ?? 6);
+    this.compressionLevel = options.compressionLevel ?? 6;
+    const zipOut = this.zip.outputStream as unknown as NodeJS.ReadableStream;
+    zipOut.pipe(out);
+    // A closed output stops the pipe, so nothing would ever drain again: fail the sheet being
+    // written instead (flush() then rejects and the export stops rather than hanging).
+    const stop = (error?: Error) => {
+      this.failure ??= error ?? new Error("output closed");
+      this.current?.stream.destroy(this.failure);
+    };
+    this.done = new Promise<void>((resolve, reject) => {
+      out.once("finish", resolve);
+      out.once("close", () => (this.failure ? reject(this.failure) : resolve()));
+      out.once("error", (error: Error) => reject(error));
+    });
+    this.done.catch(() => undefined); // reported by flush()/finish(); never an unhandled rejection
+    out.once("close", () => {
+      if (!out.writableFinished) stop();
+    });
+    out.once("error", (error: Error) => stop(error));
+  }
+
+  private addPart(path: string, text: string) {
+    this.zip.addBuffer(Buffer.from(text, "utf8"), path, { mtime: this.created, compressionLevel: this.compressionLevel });
   }
 
   get sheetNames(): string[] {
@@ -289,14 +159,16 @@ export class XlsxStreamWriter {
     await this.endSheet();
     const path = `xl/worksheets/sheet${this.sheets.length + 1}.xml`;
     this.sheets.push({ name, path });
-    const entry = await this.zip.open(path);
+    if (this.failure) throw this.failure;
+    const stream = new PassThrough({ highWaterMark: FLUSH_AT });
+    this.zip.addReadStream(stream, path, { mtime: this.created, compressionLevel: this.compressionLevel });
     // Per column, the start of its cells' XML up to the row number: `<c r="C` (+ style).
     const letters = columns.map((_, i) => columnLetters(i));
     const first = this.sheets.length === 1;
     const cols = columns
       .map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"${c.format ? ` style="${STYLE_ID[c.format]}"` : ""}/>`)
       .join("");
-    this.current = { entry, columns, cellStart: letters.map((l) => `<c r="${l}`), rowNumber: 1 };
+    this.current = { stream, columns, cellStart: letters.map((l) => `<c r="${l}`), rowNumber: 1 };
     this.pending =
       XML_HEAD +
       `<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
@@ -331,24 +203,25 @@ export class XlsxStreamWriter {
     this.pending += xml + "</row>";
   }
 
-  /** True when flush() would hand text to zlib (callers can skip an await per row). */
+  /** True when flush() would hand text to the ZIP (callers can skip an await per row). */
   get needsFlush(): boolean {
     return this.pending.length >= FLUSH_AT;
   }
 
-  /** Hands the pending XML to zlib if there is enough of it; waits while the output is behind. */
+  /** Hands the pending XML to the ZIP if there is enough of it; waits while the output is behind. */
   async flush(force = false) {
+    if (this.failure) throw this.failure;
     if (!this.current || (!force && this.pending.length < FLUSH_AT)) return;
     const text = this.pending;
     this.pending = "";
-    await this.current.entry.write(text);
+    if (!this.current.stream.write(text)) await drained(this.current.stream);
   }
 
   private async endSheet() {
     if (!this.current) return;
     this.pending += `</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`;
     await this.flush(true);
-    await this.current.entry.close();
+    this.current.stream.end();
     this.current = null;
   }
 
@@ -359,14 +232,14 @@ export class XlsxStreamWriter {
     await this.endSheet();
     const sheets = this.sheets;
     const iso = this.created.toISOString().replace(/\.\d{3}Z$/, "Z");
-    await this.zip.add(
+    this.addPart(
       "xl/workbook.xml",
       XML_HEAD +
         `<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>` +
         sheets.map((s, i) => `<sheet name="${xmlText(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join("") +
         `</sheets></workbook>`,
     );
-    await this.zip.add(
+    this.addPart(
       "xl/_rels/workbook.xml.rels",
       XML_HEAD +
         `<Relationships xmlns="${PKG_REL_NS}">` +
@@ -374,8 +247,8 @@ export class XlsxStreamWriter {
         `<Relationship Id="rId${sheets.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/>` +
         `</Relationships>`,
     );
-    await this.zip.add("xl/styles.xml", STYLES_XML);
-    await this.zip.add(
+    this.addPart("xl/styles.xml", STYLES_XML);
+    this.addPart(
       "_rels/.rels",
       XML_HEAD +
         `<Relationships xmlns="${PKG_REL_NS}">` +
@@ -384,7 +257,7 @@ export class XlsxStreamWriter {
         `<Relationship Id="rId3" Type="${REL_NS}/extended-properties" Target="docProps/app.xml"/>` +
         `</Relationships>`,
     );
-    await this.zip.add(
+    this.addPart(
       "docProps/core.xml",
       XML_HEAD +
         `<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
@@ -392,12 +265,12 @@ export class XlsxStreamWriter {
         `<dcterms:created xsi:type="dcterms:W3CDTF">${iso}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${iso}</dcterms:modified>` +
         `</cp:coreProperties>`,
     );
-    await this.zip.add(
+    this.addPart(
       "docProps/app.xml",
       XML_HEAD +
         `<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Microsoft Excel</Application></Properties>`,
     );
-    await this.zip.add(
+    this.addPart(
       "[Content_Types].xml",
       XML_HEAD +
         `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
@@ -410,7 +283,7 @@ export class XlsxStreamWriter {
         `<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>` +
         `</Types>`,
     );
-    await this.zip.finish();
-    this.out.end();
+    this.zip.end();
+    await this.done;
   }
 }
