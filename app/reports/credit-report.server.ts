@@ -130,7 +130,7 @@ const CHUNK = 5000;
  * Smaller batches for exports: each batch's rows are built and written before the next is
  * loaded, so this bounds what the export holds (docs/performance.md: credit report and exports).
  */
-const EXPORT_CHUNK = 1000;
+const EXPORT_CHUNK = 250;
 
 type Context = {
   client: DbTx;
@@ -143,6 +143,8 @@ type Context = {
   competencies: Map<number, { labels: Labels; order: number }>;
   needsLedger: boolean;
   pointDims: Dimension[];
+  /** Labelled person parts by "dim:value", shared by every row of that group (an export builds 20,000 rows). */
+  labelledParts: Map<string, LabelledPart>;
   /** Whether people who have left count in `year` (the definition's leavers policy, ADR 011). */
   leaversIn: (year: number) => boolean;
 };
@@ -203,6 +205,7 @@ async function buildContext(client: DbTx, definition: ReportDefinition, scope: R
       definition.levelId !== undefined || pointDims.includes("month") || (competencyInvolved && categoryInvolved),
     pointDims,
     leaversIn,
+    labelledParts: new Map(),
   };
 }
 
@@ -496,8 +499,14 @@ function compareParts(ctx: Context, a: GroupKeyPart[], b: GroupKeyPart[]): numbe
   return 0;
 }
 
+/** Labelled parts are made once per report and shared by every row of their group (read-only). */
 function labelParts(ctx: Context, parts: GroupKeyPart[]): LabelledPart[] {
-  return parts.map((part) => ({ ...part, label: partLabel(ctx, part) }));
+  return parts.map((part) => {
+    const key = `${part.dim}:${part.value}`;
+    let labelled = ctx.labelledParts.get(key);
+    if (!labelled) ctx.labelledParts.set(key, (labelled = { ...part, label: partLabel(ctx, part) }));
+    return labelled;
+  });
 }
 
 function sortValue(row: ReportFigures, key: ReportDefinition["sort"]): number | null {
@@ -621,6 +630,15 @@ function matchingSlice(ctx: Context, py: PersonYear, parts: GroupKeyPart[]): Sli
   if (!personMatches) return null;
   const pointParts = parts.filter((p) => !isPersonDimension(p.dim));
   const total: Slice = { parts, points: 0, byCategory: emptyByCategory() };
+  if (ctx.pointDims.length === 0) {
+    // Person dimensions only: slicesOf would build one slice holding every fact; sum them here
+    // without its key strings and part arrays (this runs once per exported row).
+    for (const fact of py.facts) {
+      total.points += fact.amount;
+      if (fact.category) total.byCategory[fact.category] += fact.amount;
+    }
+    return total;
+  }
   let found = pointParts.length === 0;
   for (const slice of slicesOf(ctx, py).values()) {
     const fits = pointParts.every((part) => slice.parts.some((p) => p.dim === part.dim && p.value === part.value));
@@ -649,12 +667,16 @@ async function* personRowBatches(
   }
 }
 
-async function personDetails(ctx: Context, ids: number[]) {
-  const people = await ctx.client.person.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, employeeNo: true, name: true, unit: { select: { nameZh: true, nameEn: true } } },
-  });
-  return new Map(people.map((p) => [p.id, p]));
+type PersonDetails = { employeeNo: string; name: string; unit: { nameZh: string; nameEn: string } };
+
+async function personDetails(ctx: Context, ids: number[]): Promise<Map<number, PersonDetails>> {
+  if (ids.length === 0) return new Map();
+  // One plain statement: the ORM's relation loading decodes each row several times over, and in
+  // an export that garbage outlives young-generation collections (docs/performance.md).
+  const rows = await ctx.client.$queryRaw<{ id: number | bigint; employeeNo: string; name: string; nameZh: string; nameEn: string }[]>`
+    SELECT p."id" AS "id", p."employeeNo" AS "employeeNo", p."name" AS "name", u."nameZh" AS "nameZh", u."nameEn" AS "nameEn"
+    FROM "Person" p JOIN "Unit" u ON u."id" = p."unitId" WHERE p."id" IN (${Prisma.join(ids)})`;
+  return new Map(rows.map((r) => [Number(r.id), { employeeNo: r.employeeNo, name: r.name, unit: { nameZh: r.nameZh, nameEn: r.nameEn } }]));
 }
 
 function toPersonRow(ctx: Context, py: PersonYear, slice: Slice, details: Awaited<ReturnType<typeof personDetails>>): ReportPersonRow {
