@@ -94,6 +94,8 @@ function personColumns(definition: ReportDefinition, locale: Locale): Column<Rep
     { header: t("reports.csv.counted"), kind: "points", width: 12, value: (r) => points(r.counted) },
     { header: t("reports.csv.required"), kind: "points", width: 10, value: (r) => points(r.required) },
     { header: t("reports.csv.met"), kind: "text", width: 8, value: (r) => (r.met ? t("reports.csv.metYes") : t("reports.csv.metNo")) },
+    // Leavers count in past years by default (ADR 011); the file says who they are, as the drill-down does.
+    { header: t("reportBuilder.left"), kind: "text", width: 8, value: (r) => (r.left ? t("reports.csv.metYes") : t("reports.csv.metNo")) },
   ];
 }
 

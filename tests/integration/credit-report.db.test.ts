@@ -304,6 +304,9 @@ describe("credit report totals", () => {
     const at = header.indexOf("本报表学分");
     expect(lines.reduce((sum, line) => sum + Math.round(Number(line[at]) * 100), 0)).toBe(all.totals.points);
     expect(lines.filter((line) => line[0] === `RPT027`)).toHaveLength(leaverYears.length);
+    // …and say who has left, as the drill-down does.
+    const leftAt = header.indexOf("已离开");
+    expect(lines.filter((line) => line[leftAt] === "是").map((line) => line[0])).toEqual(lines.filter((line) => line[0] === "RPT027").map(() => "RPT027"));
   });
 
   it("drills down to people and ledger entries with the same numbers", async () => {
