@@ -2,8 +2,7 @@
 // below it — computed with the same status function as every other page.
 import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
-import { runCreditReport } from "~/reports/credit-report.server";
-import { defaultDefinition } from "~/reports/definition";
+import { pointsByMonth } from "~/reports/credit-report.server";
 import { db } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
 
@@ -90,15 +89,14 @@ async function dashboardCharts(
 }
 
 /**
- * Points per month of `year` in the scope: the credit report grouped by month (the same
- * ledger figures and filters as /hr/reports, default leavers policy), every month of the
- * year listed — up to the current one for the current year — months without points as 0.
- * Entries booked to the credit year in another calendar month (a late import, a reversal made
- * next year) keep their own month, so the months always add up to the year.
+ * Points per month of `year` in the scope (pointsByMonth: the credit report grouped by month,
+ * default leavers policy, as one aggregate), every month of the year listed — up to the
+ * current one for the current year — months without points as 0. Entries booked to the credit
+ * year in another calendar month (a late import, a reversal made next year) keep their own
+ * month, so the months always add up to the year.
  */
 async function monthTrend(scope: { id: number; path: string }, year: number) {
-  const report = await runCreditReport({ ...defaultDefinition(year), unitId: scope.id, groupBy: ["month"], columns: ["points"] }, { unitPath: scope.path });
-  const byMonth = new Map(report.rows.map((row) => [row.parts[0].value, row.points]));
+  const byMonth = await pointsByMonth(year, scope.id, { unitPath: scope.path });
   const now = shanghaiMonth();
   const last = year === Number(now.slice(0, 4)) ? Number(now.slice(5, 7)) : 12;
   const months = new Set(Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, "0")}`));

@@ -29,6 +29,7 @@ import { CREDIT_CATEGORIES, isCreditCategory, type CreditCategory } from "~/cred
 import { db, dialect, type DbTx } from "~/utils/db.server";
 import { shanghaiYear } from "~/utils/time";
 import {
+  defaultDefinition,
   formatGroupKey,
   isPersonDimension,
   parseGroupKey,
@@ -220,12 +221,12 @@ function childUnitId(ctx: Context, path: string): number {
 
 type PersonFilter = { unitPath?: string; postTypeCode?: string; grade?: number };
 
-async function loadMembers(ctx: Context, narrow: PersonFilter = {}): Promise<Member[]> {
+/** Which people (`p`, their unit `u`) the report covers: one place, for loadMembers and pointsByMonth. */
+function memberConditions(ctx: Context, narrow: PersonFilter, withLeavers: boolean): Prisma.Sql[] {
   const d = ctx.definition;
   const path = narrow.unitPath ?? ctx.root.path;
-  const leaverYears = ctx.years.filter(ctx.leaversIn);
-  const conditions = [
-    leaverYears.length ? null : Prisma.sql`p."active" = ${true}`,
+  return [
+    withLeavers ? null : Prisma.sql`p."active" = ${true}`,
     // The subtree as a range on the indexed path (see subtreeWhere in app/auth).
     Prisma.sql`u."path" >= ${path} AND u."path" < ${path.slice(0, -1) + "0"}`,
     d.postTypes.length ? Prisma.sql`p."postTypeCode" IN (${Prisma.join(d.postTypes)})` : null,
@@ -234,6 +235,11 @@ async function loadMembers(ctx: Context, narrow: PersonFilter = {}): Promise<Mem
     d.gradeMax !== undefined ? Prisma.sql`p."grade" <= ${d.gradeMax}` : null,
     narrow.grade !== undefined ? Prisma.sql`p."grade" = ${narrow.grade}` : null,
   ].filter((c): c is Prisma.Sql => c !== null);
+}
+
+async function loadMembers(ctx: Context, narrow: PersonFilter = {}): Promise<Member[]> {
+  const leaverYears = ctx.years.filter(ctx.leaversIn);
+  const conditions = memberConditions(ctx, narrow, leaverYears.length > 0);
   // One plain statement: 20,000 rows through the ORM's relation loading cost several times more.
   const rows = await ctx.client.$queryRaw<{ id: number | bigint; postTypeCode: string; grade: number | bigint; path: string; active: boolean | number | bigint }[]>`
     SELECT p."id" AS "id", p."postTypeCode" AS "postTypeCode", p."grade" AS "grade", u."path" AS "path", p."active" AS "active"
@@ -700,6 +706,24 @@ function toPersonRow(ctx: Context, py: PersonYear, slice: Slice, details: Awaite
     parts: labelParts(ctx, personDims.map((dim) => personPart(ctx, dim, py))),
     left: !py.member.active,
   };
+}
+
+/**
+ * Net points per Shanghai calendar month ("YYYY-MM") of one credit year in a unit's subtree:
+ * the figures runCreditReport gives grouped by month under the default definition (the same
+ * people — memberConditions, leavers as leaversIn says — and the same month of each entry), in
+ * one aggregate instead of per-person facts and statuses, because the HR dashboard draws it on
+ * every visit (2 s → well under 1 s for a district of 20,000). Months without entries are absent.
+ */
+export async function pointsByMonth(year: number, unitId: number, scope: ReportScope, client: DbTx = db): Promise<Map<string, number>> {
+  const ctx = await buildContext(client, { ...defaultDefinition(year), unitId, groupBy: ["month"] }, scope);
+  const month = monthExpression();
+  const rows = await client.$queryRaw<{ month: string; points: number | bigint | null }[]>`
+    SELECT ${month} AS "month", SUM(e."amount") AS "points"
+    FROM "LedgerEntry" e JOIN "Person" p ON p."id" = e."personId" JOIN "Unit" u ON u."id" = p."unitId"
+    WHERE e."creditYear" = ${year} AND ${Prisma.join(memberConditions(ctx, {}, ctx.leaversIn(year)), " AND ")}
+    GROUP BY ${month}`;
+  return new Map(rows.map((r) => [r.month, Number(r.points ?? 0)]));
 }
 
 /** Throws the ReportError a request would hit (unit out of scope, bad group key), cheaply. */
