@@ -370,24 +370,46 @@ async function* personYears(ctx: Context, members: Member[], years = ctx.years, 
       return [{ member, year, status, facts: ledger ? (ledger.get(member.id) ?? []) : factsFromStatus(ctx, status) }];
     });
   };
+  const batches: (() => Promise<PersonYear[]>)[] = [];
   if (yearFirst) {
     for (const year of years) {
-      for (let start = 0; start < members.length; start += chunkSize) yield await loads(members.slice(start, start + chunkSize), year);
+      for (let start = 0; start < members.length; start += chunkSize) batches.push(() => loads(members.slice(start, start + chunkSize), year));
     }
-    return;
+  } else {
+    for (let start = 0; start < members.length; start += chunkSize) {
+      const chunk = members.slice(start, start + chunkSize);
+      batches.push(async () => {
+        const perYear = [];
+        for (const year of years) perYear.push(await loads(chunk, year));
+        if (perYear.length === 1) return perYear[0];
+        // Person-major: each person's years together, so group order (and sheets) hold.
+        const byPerson = new Map<number, PersonYear[]>();
+        for (const batch of perYear) for (const py of batch) byPerson.set(py.member.id, [...(byPerson.get(py.member.id) ?? []), py]);
+        return chunk.flatMap((m) => byPerson.get(m.id) ?? []);
+      });
+    }
   }
-  for (let start = 0; start < members.length; start += chunkSize) {
-    const chunk = members.slice(start, start + chunkSize);
-    const perYear = [];
-    for (const year of years) perYear.push(await loads(chunk, year));
-    if (perYear.length === 1) {
-      yield perYear[0];
-      continue;
-    }
-    // Person-major: each person's years together, so group order (and sheets) hold.
-    const byPerson = new Map<number, PersonYear[]>();
-    for (const batch of perYear) for (const py of batch) byPerson.set(py.member.id, [...(byPerson.get(py.member.id) ?? []), py]);
-    yield chunk.flatMap((m) => byPerson.get(m.id) ?? []);
+  yield* oneAhead(batches);
+}
+
+/**
+ * Runs the batches in order, each started while the one before is being consumed: on
+ * PostgreSQL the next batch's queries overlap this one's folding (a district report spent a
+ * quarter of its time idle, waiting for the next batch). At most two batches are held. A batch
+ * started but never consumed (the consumer stopped early) may fail without an unhandled rejection.
+ */
+async function* oneAhead<T>(batches: (() => Promise<T>)[]): AsyncGenerator<T> {
+  const start = (i: number) => {
+    if (i >= batches.length) return null;
+    const promise = batches[i]();
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let current = start(0);
+  for (let i = 0; current; i++) {
+    const next = start(i + 1);
+    yield await current;
+    current = next;
   }
 }
 
