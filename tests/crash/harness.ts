@@ -77,25 +77,42 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** How long to wait for the shared build lock before failing with a clear message. */
+const BUILD_LOCK_WAIT_SECONDS = 600;
+
 /**
  * The server serves build/: build it when it is missing or older than the app's sources (under
- * the shared build lock, so it never races the browser tests' build).
+ * the shared build lock, so it never races the browser tests' build). Asynchronous on purpose:
+ * waiting for the lock (another build, the browser tests) must not block the test worker's event
+ * loop, or Vitest's worker RPC times out ("Timeout calling onTaskUpdate") and fails the run.
+ * Never call it while holding /tmp/lane-e2e.lock yourself: flock would wait for itself.
  */
-export function ensureBuild() {
+export async function ensureBuild(): Promise<void> {
   const built = path.join(ROOT, "build", "index.js");
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(path.join(ROOT, "app"))) return;
   // Checked again inside the lock: a parallel test file may have just built it, and building
   // again would rewrite build/ under a server that is starting from it.
   const ifStale = 'test -f build/index.js && [ -z "$(find app -newer build/index.js -print -quit)" ] || npm run build --silent';
-  const result = spawnSync("flock", ["/tmp/lane-e2e.lock", "sh", "-c", ifStale], {
+  const child = spawn("flock", ["-w", String(BUILD_LOCK_WAIT_SECONDS), "/tmp/lane-e2e.lock", "sh", "-c", ifStale], {
     cwd: ROOT,
     // A test runner's NODE_ENV=test would make a development build (jsxDEV), which the
     // production server cannot render.
     env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "pipe"],
-    encoding: "utf8",
   });
-  if (result.status !== 0) throw new Error(`npm run build failed: ${result.stderr}`);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  if (status !== 0) {
+    throw new Error(
+      status === 1 && !stderr
+        ? `npm run build: /tmp/lane-e2e.lock still held after ${BUILD_LOCK_WAIT_SECONDS} s (a stuck build or browser test?)`
+        : `npm run build failed: ${stderr}`,
+    );
+  }
 }
 
 export type ServerOptions = { databaseUrl: string; port: number; dataDir: string; sessionSecret: string; label: string };

@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe(`crash safety (${dialect})`, () => {
   it("survives three SIGKILLs during writes: integrity, acknowledged writes and invariants hold", { timeout: 600_000 }, async () => {
-    ensureBuild();
+    await ensureBuild();
     const outcome = await runCrashLoop({
       databaseUrl: process.env.DATABASE_URL!,
       port: PORT,

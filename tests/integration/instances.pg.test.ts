@@ -32,7 +32,7 @@ async function cookieFor(url: string, username: string) {
 const get = (url: string, cookie: string) => fetch(url, { headers: { cookie }, redirect: "manual" });
 
 beforeAll(async () => {
-  ensureBuild();
+  await ensureBuild();
   const common = { databaseUrl: process.env.DATABASE_URL!, dataDir: dir, sessionSecret: process.env.SESSION_SECRET! };
   // The first one migrates and seeds the demo; the second finds it done.
   a = await startServer({ ...common, port: PORT_A, label: "a" });
