@@ -6,8 +6,17 @@ import { recordAudit } from "~/audit/audit.server";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { revokeUserSessions } from "~/auth/session.server";
 import type { Role } from "~/auth/roles";
-import { db } from "~/utils/db.server";
+import { db, type DbTx } from "~/utils/db.server";
 import type { MessageKey } from "~/i18n/i18n";
+
+/**
+ * The account if it is an enabled trainer — who may teach a class, lead a camp or join its
+ * staff — else null. One rule for the class form, camp set-up and camp staff.
+ */
+export async function findEnabledTrainer(tx: DbTx, userId: number) {
+  const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true, displayName: true } });
+  return user && user.role === "trainer" && !user.disabledAt ? user : null;
+}
 
 export class AccountError extends Error {
   constructor(

@@ -24,6 +24,7 @@
 import { campLength } from "./length";
 import { json } from "@remix-run/node";
 import { recordAudit } from "~/audit/audit.server";
+import { findEnabledTrainer } from "~/auth/accounts.server";
 import { unitScopeWhere, type SessionUser } from "~/auth/guards.server";
 import type { ClassActionData } from "~/classes/action-data";
 import { CLASS_ERRORS, ClassError } from "~/classes/errors";
@@ -95,14 +96,14 @@ const inScope = (actor: CampSetupActor) => ({ hostUnit: unitScopeWhere(actor as 
 
 /** The lead must be an enabled trainer account: the same rule as a class's trainer. */
 async function assertLead(tx: DbTx, userId: number) {
-  const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, role: true, disabledAt: true, displayName: true } });
-  if (!user || user.role !== "trainer" || user.disabledAt) throw new CampSetupError(CAMP_SETUP_ERRORS.leadInvalid, {}, "leadUserId");
+  const user = await findEnabledTrainer(tx, userId);
+  if (!user) throw new CampSetupError(CAMP_SETUP_ERRORS.leadInvalid, {}, "leadUserId");
   return user;
 }
 
 /** Creates the class's camp with the defaults and `leadUserId` as its lead. Audited "camp.created". */
 async function createCampRow(tx: DbTx, actorId: number, input: { offeringId: number; leadUserId: number; reason?: string | null }) {
-  await assertLead(tx, input.leadUserId);
+  const lead = await assertLead(tx, input.leadUserId);
   const camp = await tx.camp.create({ data: { offeringId: input.offeringId, ...CAMP_DEFAULTS }, select: { id: true } });
   await tx.campStaff.create({ data: { campId: camp.id, userId: input.leadUserId, role: "lead" } });
   await recordAudit(tx, {
@@ -113,7 +114,7 @@ async function createCampRow(tx: DbTx, actorId: number, input: { offeringId: num
     after: { offeringId: input.offeringId, ...CAMP_DEFAULTS, status: "open", leadUserId: input.leadUserId },
     reason: input.reason?.trim() || null,
   });
-  return camp;
+  return { id: camp.id, leadName: lead.displayName };
 }
 
 /**
@@ -180,8 +181,7 @@ export async function setUpCamp(actor: CampSetupActor, offeringId: number, input
     if (offering.camp) throw new CampSetupError(CAMP_SETUP_ERRORS.alreadySetUp);
     if (offering.status === "cancelled") throw new CampSetupError(CAMP_SETUP_ERRORS.classCancelled);
     const camp = await createCampRow(tx, actor.id, { offeringId, leadUserId: input.leadUserId, reason: input.reason });
-    const lead = await tx.user.findUniqueOrThrow({ where: { id: input.leadUserId }, select: { displayName: true } });
-    return { campId: camp.id, leadName: lead.displayName };
+    return { campId: camp.id, leadName: camp.leadName };
   });
 }
 

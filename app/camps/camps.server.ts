@@ -6,6 +6,7 @@
 // new one in the same transaction; rows are never deleted or reopened in place.
 import { campLength } from "./length";
 import { recordAudit } from "~/audit/audit.server";
+import { findEnabledTrainer } from "~/auth/accounts.server";
 import { inTransaction } from "~/db/transaction.server";
 import type { SessionUser } from "~/auth/guards.server";
 import { db, dialect, type DbTx } from "~/utils/db.server";
@@ -562,8 +563,8 @@ export async function updateCampSettings(input: { campId: number; actorId: numbe
 export async function addCampStaff(input: { campId: number; actorId: number; userId: number; role: "mentor" | "judge" }) {
   return db.$transaction(async (tx) => {
     await requireLeadIn(tx, input.campId, input.actorId);
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { role: true, disabledAt: true, displayName: true } });
-    if (!user || user.role !== "trainer" || user.disabledAt) throw new CampError(CAMP_ERRORS.staffNotTrainer);
+    const user = await findEnabledTrainer(tx, input.userId);
+    if (!user) throw new CampError(CAMP_ERRORS.staffNotTrainer);
     const existing = await tx.campStaff.findUnique({ where: { campId_userId: { campId: input.campId, userId: input.userId } }, select: { role: true } });
     if (existing) throw new CampError(CAMP_ERRORS.alreadyStaff, { name: user.displayName });
     await tx.campStaff.create({ data: { campId: input.campId, userId: input.userId, role: input.role } });

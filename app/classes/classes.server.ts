@@ -10,6 +10,7 @@
 // Every create, edit and cancellation is audited (entityType "Offering") in the same
 // transaction, with the changed fields before and after.
 import { recordAudit } from "~/audit/audit.server";
+import { findEnabledTrainer } from "~/auth/accounts.server";
 import { canAccessUnit, unitScopeWhere, type SessionUser } from "~/auth/guards.server";
 import { campForMovedClass, campForNewClass, checkCourseChange } from "~/camps/camp-setup.server";
 import { containsText } from "~/catalogue/catalogue.server";
@@ -236,8 +237,7 @@ async function assertCourse(tx: DbTx, courseId: number) {
 /** The trainer must be an enabled account with the trainer role. */
 async function assertTrainer(tx: DbTx, trainerId: number | null | undefined) {
   if (!trainerId) return;
-  const user = await tx.user.findUnique({ where: { id: trainerId }, select: { role: true, disabledAt: true } });
-  if (!user || user.role !== "trainer" || user.disabledAt) throw new ClassError(CLASS_ERRORS.trainerInvalid, {}, "trainerId");
+  if (!(await findEnabledTrainer(tx, trainerId))) throw new ClassError(CLASS_ERRORS.trainerInvalid, {}, "trainerId");
 }
 
 async function assertCodeFree(tx: DbTx, code: string, exceptId?: number) {
