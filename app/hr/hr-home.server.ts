@@ -2,9 +2,8 @@
 // below it — computed with the same status function as every other page.
 import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
-import { pointsByMonth } from "~/reports/credit-report.server";
+import { pointsByMonth, pointsByYear } from "~/reports/credit-report.server";
 import { db } from "~/utils/db.server";
-import { shanghaiYear } from "~/utils/time";
 
 type HrHomeRow = { unit: { id: number; nameZh: string; nameEn: string }; headcount: number; met: number };
 
@@ -31,7 +30,7 @@ export async function loadHrHome(viewer: SessionUser, year: number) {
     const met = members.filter((p) => statuses.get(p.id)?.met).length;
     return { unit: child, headcount: members.length, met };
   });
-  const [charts, months] = await Promise.all([dashboardCharts(scope.path, year, children, people, statuses), monthTrend(scope, year)]);
+  const [charts, months] = await Promise.all([dashboardCharts(scope, year, children, people, statuses), monthTrend(scope, year)]);
   return { scope, total: people.length, rows, charts: { ...charts, months } };
 }
 
@@ -46,7 +45,7 @@ const TREND_YEARS = 5;
  * default (ADR 011), so each year's point equals that year's report total.
  */
 async function dashboardCharts(
-  scopePath: string,
+  scope: { id: number; path: string },
   year: number,
   children: { id: number; path: string; nameZh: string; nameEn: string }[],
   people: { id: number; unit: { path: string } }[],
@@ -74,17 +73,10 @@ async function dashboardCharts(
     return { unitId: child.id, shares };
   });
 
-  // Net points per credit year of the people in scope, straight from the trigger-kept summaries.
-  // A leaver's summaries exist only for years they have entries in: the report's rule too.
-  const end = scopePath.slice(0, -1) + "0";
-  const trendRows = await db.$queryRaw<{ year: number | bigint; points: number | bigint | null }[]>`
-    SELECT s."creditYear" AS "year", SUM(s."amount") AS "points"
-    FROM "CreditSummary" s JOIN "Person" p ON p."id" = s."personId" JOIN "Unit" u ON u."id" = p."unitId"
-    WHERE s."creditYear" > ${year - TREND_YEARS} AND s."creditYear" <= ${year}
-      AND (p."active" = ${true} OR s."creditYear" < ${shanghaiYear()}) AND u."path" >= ${scopePath} AND u."path" < ${end}
-    GROUP BY s."creditYear" ORDER BY s."creditYear"`;
-  const byYear = new Map(trendRows.map((r) => [Number(r.year), Number(r.points ?? 0)]));
-  const trend = Array.from({ length: TREND_YEARS }, (_, i) => year - TREND_YEARS + 1 + i).map((y) => ({ year: y, points: byYear.get(y) ?? 0 }));
+  // Points per credit year with the report's own people and leavers rule (pointsByYear).
+  const years = Array.from({ length: TREND_YEARS }, (_, i) => year - TREND_YEARS + 1 + i);
+  const byYear = await pointsByYear(years, scope.id, { unitPath: scope.path });
+  const trend = years.map((y) => ({ year: y, points: byYear.get(y) ?? 0 }));
   return { distribution, competencies, coverage, trend };
 }
 

@@ -748,6 +748,25 @@ export async function pointsByMonth(year: number, unitId: number, scope: ReportS
   return new Map(rows.map((r) => [r.month, Number(r.points ?? 0)]));
 }
 
+/**
+ * Net points per credit year in a unit's subtree, from the trigger-kept summaries: the totals
+ * runCreditReport gives for each of those years under the default definition (the same people,
+ * memberConditions; leavers as leaversIn says for each year). One small aggregate per year.
+ */
+export async function pointsByYear(years: number[], unitId: number, scope: ReportScope, client: DbTx = db): Promise<Map<number, number>> {
+  const result = new Map<number, number>();
+  if (years.length === 0) return result;
+  const ctx = await buildContext(client, { ...defaultDefinition(Math.max(...years)), yearFrom: Math.min(...years), unitId }, scope);
+  for (const year of years) {
+    const [row] = await client.$queryRaw<{ points: number | bigint | null }[]>`
+      SELECT SUM(s."amount") AS "points"
+      FROM "CreditSummary" s JOIN "Person" p ON p."id" = s."personId" JOIN "Unit" u ON u."id" = p."unitId"
+      WHERE s."creditYear" = ${year} AND ${Prisma.join(memberConditions(ctx, {}, ctx.leaversIn(year)), " AND ")}`;
+    result.set(year, Number(row?.points ?? 0));
+  }
+  return result;
+}
+
 /** Throws the ReportError a request would hit (unit out of scope, bad group key), cheaply. */
 export async function checkReportRequest(
   definition: ReportDefinition,
