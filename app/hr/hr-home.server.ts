@@ -2,6 +2,8 @@
 // below it — computed with the same status function as every other page.
 import { subtreeWhere, type SessionUser } from "~/auth/guards.server";
 import { creditStatusesForYear, type YearCreditStatus } from "~/credits/ledger.server";
+import { shanghaiMonthOf } from "~/catalogue/filters.server";
+import { monthsOfYear } from "~/classes/shanghai-time";
 import { pointsByMonth, pointsByYear } from "~/reports/credit-report.server";
 import { db } from "~/utils/db.server";
 
@@ -89,14 +91,9 @@ async function dashboardCharts(
  */
 async function monthTrend(scope: { id: number; path: string }, year: number) {
   const byMonth = await pointsByMonth(year, scope.id, { unitPath: scope.path });
-  const now = shanghaiMonth();
+  const now = shanghaiMonthOf(new Date());
   const last = year === Number(now.slice(0, 4)) ? Number(now.slice(5, 7)) : 12;
-  const months = new Set(Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, "0")}`));
+  const months = new Set(monthsOfYear(year).slice(0, last));
   for (const month of byMonth.keys()) months.add(month);
   return [...months].sort().map((month) => ({ month, points: byMonth.get(month) ?? 0 }));
-}
-
-/** "YYYY-MM" of now in Shanghai. */
-function shanghaiMonth(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
 }
