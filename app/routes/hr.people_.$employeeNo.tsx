@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { Bar, BarChart, CartesianGrid, Legend, XAxis, YAxis } from "recharts";
 import { requireRole } from "~/auth/guards.server";
 import { careerPage, type CareerYearCredit } from "~/career/career-page.server";
-import { CompetencyRadar } from "~/components/charts/competency-radar";
+import { CompetencyProfileFigure } from "~/components/charts/competency-radar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { formatDate, useT, type MessageKey } from "~/i18n/i18n";
 import { notFound } from "~/utils/http.server";
@@ -159,27 +159,11 @@ export default function CareerPage() {
 
       <section className="card" aria-labelledby="competencies-title">
         <h2 id="competencies-title">{t("careerPage.competencies")}</h2>
-        <div className="radar">
-          {competencies.length >= 3 ? <CompetencyRadar data={competencies.map((c) => ({ key: c.code, label: name(c), value: c.points / 100 }))} /> : null}
-          <table className="radar__table">
-            <thead>
-              <tr>
-                <th scope="col">{t("careerPage.competency")}</th>
-                <th scope="col" className="num">
-                  {t("careerPage.points")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {competencies.map((c) => (
-                <tr key={c.id}>
-                  <th scope="row">{name(c)}</th>
-                  <td className="num">{points(c.points)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CompetencyProfileFigure
+          rows={competencies.map((c) => ({ id: c.id, code: c.code, label: name(c), points: c.points }))}
+          headers={{ competency: t("careerPage.competency"), points: t("careerPage.points") }}
+          formatPoints={points}
+        />
       </section>
 
       <p>

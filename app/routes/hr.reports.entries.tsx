@@ -5,7 +5,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireRole } from "~/auth/guards.server";
-import { CompetencyRadar } from "~/components/charts/competency-radar";
+import { CompetencyProfileFigure } from "~/components/charts/competency-radar";
 import { GeneralErrorBoundary } from "~/components/error-boundary";
 import { useT } from "~/i18n/i18n";
 import type { MessageKey } from "~/i18n/zh-CN";
@@ -104,25 +104,11 @@ export default function ReportEntries() {
           <h2 id="radar-title">
             {t("reports.charts.radar")} · {data.year}
           </h2>
-          <div className="radar">
-            <CompetencyRadar data={data.profile.map((c) => ({ key: c.code, label: label({ zh: c.nameZh, en: c.nameEn }), value: c.points / 100 }))} />
-            <table className="radar__table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("reports.competency")}</th>
-                  <th scope="col" className="num">{t("reports.col.points")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.profile.map((c) => (
-                  <tr key={c.id}>
-                    <th scope="row">{label({ zh: c.nameZh, en: c.nameEn })}</th>
-                    <td className="num">{points(c.points)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CompetencyProfileFigure
+            rows={data.profile.map((c) => ({ id: c.id, code: c.code, label: label({ zh: c.nameZh, en: c.nameEn }), points: c.points }))}
+            headers={{ competency: t("reports.competency"), points: t("reports.col.points") }}
+            formatPoints={points}
+          />
         </section>
       ) : null}
       <p>

@@ -90,3 +90,44 @@ export function CompetencyRadar({ data, width = 340, height = 300 }: { data: Rad
     </div>
   );
 }
+
+export type CompetencyProfileRow = { id: number; code: string; label: string; points: number };
+
+/**
+ * A person's competency points as the radar (from three competencies up: fewer make no shape)
+ * beside its data table, which is always there for screen readers and copying. Points are
+ * centipoints; `formatPoints` is the page's locale formatter.
+ */
+export function CompetencyProfileFigure({
+  rows,
+  headers,
+  formatPoints,
+}: {
+  rows: CompetencyProfileRow[];
+  headers: { competency: string; points: string };
+  formatPoints: (centipoints: number) => string;
+}) {
+  return (
+    <div className="radar">
+      {rows.length >= 3 ? <CompetencyRadar data={rows.map((c) => ({ key: c.code, label: c.label, value: c.points / 100 }))} /> : null}
+      <table className="radar__table">
+        <thead>
+          <tr>
+            <th scope="col">{headers.competency}</th>
+            <th scope="col" className="num">
+              {headers.points}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((c) => (
+            <tr key={c.id}>
+              <th scope="row">{c.label}</th>
+              <td className="num">{formatPoints(c.points)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
